@@ -1,0 +1,25 @@
+"""Sphinx extension for the course book: the ``{scenario}`` directive and its assets.
+
+Add ``waspada.book`` to the Sphinx extensions (``_config.yml`` does). Then::
+
+    ```{scenario} cafe-singer
+    :mode: facilitator
+    ```
+
+compiles the scenario for the build's language, writes the payload into the page and mounts the
+one front end (``waspada/widget/scenario.js``) on it. Other builders get a readable text version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .. import __version__
+from .directive import setup_scenario
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    setup_scenario(app)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

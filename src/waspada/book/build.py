@@ -1,0 +1,126 @@
+"""``waspada build``: one Jupyter Book (Sphinx) build per language, plus a language chooser."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..project import Project
+
+
+def available_languages(project: Project) -> list[tuple[str, str]]:
+    """(code, native name) of every language the course is built in, English first."""
+    import yaml
+
+    languages = [("en", "English")]
+    listing = project.locales_dir / "languages.yml"
+    if listing.is_file():
+        data = yaml.safe_load(listing.read_text(encoding="utf-8")) or {}
+        for code, info in (data.get("languages") or {}).items():
+            if code != "en":
+                languages.append((code, (info or {}).get("native", code)))
+    return languages
+
+
+def build_course(project: Project, langs: list[str] | None = None, *, strict: bool = False,
+                 output: Path | None = None) -> int:
+    known = dict(available_languages(project))
+    wanted = langs or list(known)
+    unknown = [code for code in wanted if code not in known]
+    if unknown:
+        from ..cli import CommandError
+
+        raise CommandError(f"unknown language {', '.join(unknown)}; the course has: "
+                           f"{', '.join(known)} (see locales/languages.yml)")
+    out = (output or project.build_dir / "html").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    failed: list[str] = []
+    for number, lang in enumerate(wanted, 1):
+        began = time.monotonic()
+        print(f"[{number}/{len(wanted)}] building {lang} ({known[lang]}) ...", flush=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "waspada.book.build", str(project.root), lang, str(out / lang),
+             *(["--strict"] if strict else [])],
+            check=False)
+        took = time.monotonic() - began
+        if result.returncode:
+            failed.append(lang)
+            print(f"[{number}/{len(wanted)}] {lang} failed after {took:.0f} s (see above)",
+                  flush=True)
+        else:
+            print(f"[{number}/{len(wanted)}] {lang} done in {took:.0f} s", flush=True)
+    write_chooser(out, [(code, known[code]) for code in known if (out / code / "index.html").exists()])
+    if failed:
+        print(f"build failed for: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print(f"the course is in {out}; open {out / 'index.html'} in a browser")
+    return 0
+
+
+def write_chooser(out: Path, languages: list[tuple[str, str]]) -> None:
+    """A small page (no scripts, no external requests) that lists the built languages."""
+    items = "\n".join(
+        f'    <li><a href="{code}/index.html" hreflang="{code}" lang="{code}">'
+        f"{html.escape(name)}</a></li>" for code, name in languages)
+    (out / "index.html").write_text(f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Waspada: choose a language / pilih bahasa</title>
+  <style>
+    body {{ font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto;
+           padding: 0 1rem; color: #1b1b1b; line-height: 1.5; }}
+    h1 {{ font-size: 1.6rem; }}
+    ul {{ list-style: none; padding: 0; }}
+    a {{ display: block; padding: 0.8rem 1rem; margin: 0.5rem 0; border: 2px solid #0b5394;
+         border-radius: 8px; color: #0b5394; font-size: 1.2rem; text-decoration: none; }}
+    a:hover, a:focus {{ background: #0b5394; color: #fff; }}
+  </style>
+</head>
+<body>
+  <main>
+  <h1>Waspada</h1>
+  <p>Choose a language. <span lang="id">Pilih bahasa.</span></p>
+  <ul>
+{items}
+  </ul>
+  </main>
+</body>
+</html>
+""", encoding="utf-8")
+
+
+def _build_one(root: Path, lang: str, outdir: Path, strict: bool) -> int:
+    """Run one Sphinx build through Jupyter Book's own entry point (in a fresh process)."""
+    from jupyter_book.sphinx import build_sphinx
+
+    project = Project(root)
+    result = build_sphinx(
+        project.book_dir,
+        outdir,
+        noconfig=True,
+        path_config=str(project.config_file),
+        confoverrides={"external_toc_path": str(project.toc_file), "language": lang,
+                       "latex_individualpages": False},
+        doctreedir=project.build_dir / ".doctrees" / lang,
+        builder="html",
+        warningiserror=strict,
+        keep_going=strict,
+        quiet=True,
+    )
+    return 1 if isinstance(result, Exception) else int(result or 0)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m waspada.book.build")
+    parser.add_argument("root", type=Path)
+    parser.add_argument("lang")
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--strict", action="store_true")
+    ns = parser.parse_args()
+    sys.exit(_build_one(ns.root, ns.lang, ns.outdir, ns.strict))

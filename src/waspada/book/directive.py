@@ -1,0 +1,154 @@
+"""The ``{scenario}`` directive: directive -> ``scenario_node`` -> HTML (or text) output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..payload import scenario_payload
+from ..scenario import Collection, load_collection
+from ..scenario.markup import plain
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+WIDGET_DIR = Path(__file__).parents[1] / "widget"
+JS_FILE = "waspada/scenario-player.js"
+CSS_FILE = "waspada/scenario.css"
+MODES = ("learner", "facilitator")
+
+
+class scenario_node(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+    """A scenario in a page; ``payload`` holds the compiled JSON, children the text fallback."""
+
+
+def _collection(env: Any, sid: str) -> tuple[Collection, Path, Path]:
+    """Load (with a per-build cache keyed by modification time) the scenario file for ``sid``."""
+    srcdir = Path(env.srcdir)
+    scenario_dir = (srcdir / env.config.waspada_scenarios).resolve()
+    help_file = (srcdir / env.config.waspada_help).resolve()
+    path = scenario_dir / f"{sid}.yml"
+    cache: dict[Any, Collection] = env.app.__dict__.setdefault("_waspada_cache", {})
+    stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (path, help_file))
+    key = (str(path), stamp)
+    if key not in cache:
+        cache[key] = load_collection([path] if path.exists() else [],
+                                     help_file if help_file.exists() else None,
+                                     display_root=scenario_dir.parent)
+    return cache[key], path, help_file
+
+
+class ScenarioDirective(SphinxDirective):
+    """Embed a playable scenario, compiled for the language of this build."""
+
+    required_arguments = 1
+    optional_arguments = 0
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "mode": lambda arg: directives.choice(arg, MODES),
+    }
+
+    def run(self) -> list[nodes.Node]:
+        sid = self.arguments[0]
+        collection, path, help_file = _collection(self.env, sid)
+        self.env.note_dependency(str(path))
+        self.env.note_dependency(str(help_file))
+        if not path.exists():
+            logger.warning(
+                f"scenario '{sid}' not found: there is no {path.name} in "
+                f"{path.parent}; check the id in the directive", location=self.get_location(),
+                type="waspada", subtype="scenario")
+            return []
+        if collection.errors or sid not in collection.scenarios:
+            for problem in collection.errors:
+                logger.warning(f"{problem.location}: {problem.message}",
+                               location=self.get_location(), type="waspada", subtype="scenario")
+            return []
+        scenario = collection.scenarios[sid]
+        lang = self.env.config.language or "en"
+        locales = (Path(self.env.srcdir) / self.env.config.waspada_locales).resolve()
+        payload = scenario_payload(scenario, collection.services, lang=lang, locales_dir=locales)
+
+        node = scenario_node()
+        node["payload"] = payload
+        node["mode"] = self.options.get("mode", "learner")
+        node["ids"] = [f"scenario-{sid}"]
+        self.set_source_info(node)
+        # The text version, for builders without JavaScript and for pages read with it off.
+        fallback = nodes.container(classes=["wsp-fallback"])
+        title = nodes.paragraph()
+        title += nodes.strong(text=payload["title"])
+        fallback += title
+        if payload["summary"]:
+            fallback += nodes.paragraph(text=payload["summary"])
+        start = payload["nodes"][payload["states"][0]["node"]]
+        for block in start["text"] or []:
+            if "p" in block:
+                fallback += nodes.paragraph(text="".join(text for _, text in block["p"]))
+        fallback += nodes.paragraph(text=plain(
+            "(Interactive scenario: open the web version of the course to play it.)"))
+        node += fallback
+        return [node]
+
+
+def visit_scenario_html(self: Any, node: scenario_node) -> None:
+    data = json.dumps(node["payload"], ensure_ascii=False, separators=(",", ":"))
+    # Inside <script>, "</" could end the element early; escaping <, > and & rules that out.
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    ident = node["ids"][0] if node["ids"] else ""
+    self.body.append(
+        f'<div class="wsp-scenario" id="{ident}" data-wsp-mode="{node["mode"]}">'
+        f'<script type="application/json" class="wsp-payload">{data}</script>')
+
+
+def depart_scenario_html(self: Any, node: scenario_node) -> None:
+    self.body.append("</div>\n")
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    pass
+
+
+def _add_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                doctree: nodes.document | None) -> None:
+    if doctree is not None and next(iter(doctree.findall(scenario_node)), None) is not None:
+        app.add_js_file(JS_FILE, loading_method="defer")
+        app.add_css_file(CSS_FILE)
+
+
+def _write_assets(app: Sphinx, exception: Exception | None) -> None:
+    """Write the front end into ``_static``: scenario.js as a string, then the loader."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.builder.outdir) / "_static" / "waspada"
+    target.mkdir(parents=True, exist_ok=True)
+    source = (WIDGET_DIR / "scenario.js").read_text(encoding="utf-8")
+    loader = (STATIC_DIR / "loader.js").read_text(encoding="utf-8")
+    (target / "scenario-player.js").write_text(
+        "window.WSP_SCENARIO_SOURCE = " + json.dumps(source) + ";\n" + loader, encoding="utf-8")
+    (target / "scenario.css").write_text(
+        (WIDGET_DIR / "scenario.css").read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def setup_scenario(app: Sphinx) -> None:
+    app.add_config_value("waspada_scenarios", "../scenarios", "env", [str])
+    app.add_config_value("waspada_help", "../help.yml", "env", [str])
+    app.add_config_value("waspada_locales", "../locales", "env", [str])
+    app.add_node(
+        scenario_node,
+        html=(visit_scenario_html, depart_scenario_html),
+        latex=(_skip, _skip),
+        text=(_skip, _skip),
+        man=(_skip, _skip),
+        texinfo=(_skip, _skip),
+    )
+    app.add_directive("scenario", ScenarioDirective)
+    app.connect("html-page-context", _add_assets)
+    app.connect("build-finished", _write_assets)

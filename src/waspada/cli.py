@@ -1,0 +1,374 @@
+"""The ``waspada`` command: check, play, build and serve a course."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .project import Project, ProjectError
+from .scenario import (
+    PlayError,
+    PlayState,
+    Problem,
+    Scenario,
+    Service,
+    available_choices,
+    choose,
+    choose_number,
+    start,
+)
+from .scenario.markup import plain
+
+RANDOM_WALK_LIMIT = 10_000
+
+
+class CommandError(Exception):
+    """A failure to report as one line, without a traceback."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except (CommandError, ProjectError, PlayError) as exc:
+        print(f"waspada {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="waspada",
+        description="Build, check and play Waspada anti-trafficking training courses.",
+        epilog="Run 'waspada COMMAND --help' for the options of one command.",
+    )
+    parser.add_argument("--version", action="version", version=f"waspada {__version__}")
+    parser.add_argument("--project", type=Path, default=None,
+                        help="the course folder (default: found from the current folder)")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check", help="check scenarios and the help directory; exit 1 on any error",
+        description="Check scenario files (all of scenarios/ by default) and help.yml. Every "
+        "problem of every file is printed as FILE:LINE:COLUMN: error|warning: message. Exit "
+        "status 1 if there is any error.")
+    check.add_argument("paths", nargs="*", type=Path, help="scenario files or folders to check")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(func=cmd_check, command="check")
+
+    play = sub.add_parser(
+        "play", help="play a scenario in the terminal",
+        description="Play a scenario in the terminal: interactively by default, a scripted route "
+        "with --path, or many random routes with --random.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.dedent("""\
+            examples:
+              waspada play cafe-singer
+              waspada play scenarios/cafe-singer.yml --path 1,2,1
+              waspada play cafe-singer --random 500 --seed 7
+              waspada play cafe-singer --path 1,1 --json"""))
+    play.add_argument("scenario", help="a scenario id or the path of a scenario file")
+    mode = play.add_mutually_exclusive_group()
+    mode.add_argument("--path", help="comma-separated choice numbers, counting from 1")
+    mode.add_argument("--random", type=int, metavar="N", help="play N random routes and report "
+                      "how often each ending was reached")
+    play.add_argument("--seed", type=int, default=None, help="seed for --random (repeatable runs)")
+    play.add_argument("--json", action="store_true", help="print the result as JSON")
+    play.add_argument("--facilitator", action="store_true",
+                      help="also show facilitator notes and discussion prompts")
+    play.set_defaults(func=cmd_play, command="play")
+
+    build = sub.add_parser(
+        "build", help="build the course website (every language by default)",
+        description="Check the sources, then build the static course website into "
+        "_build/html/<lang>/ with a language chooser at _build/html/index.html. The result works "
+        "from a web server or opened straight from disk.")
+    build.add_argument("--lang", action="append", metavar="LANG",
+                       help="build only this language (repeat or comma-separate for several)")
+    build.add_argument("--strict", action="store_true",
+                       help="fail on any Sphinx warning (what the tests use)")
+    build.add_argument("--output", type=Path, default=None,
+                       help="output folder (default: _build/html in the project)")
+    build.set_defaults(func=cmd_build, command="build")
+
+    serve = sub.add_parser(
+        "serve", help="serve the Voila apps (scenario player, gallery) on this computer",
+        description="Start Voila on widgets/ with sources and tracebacks hidden, bound to "
+        "127.0.0.1 unless --lan is given.")
+    serve.add_argument("--port", type=int, default=8866)
+    serve.add_argument("--lan", action="store_true",
+                       help="listen on every network interface, so a classroom can connect; "
+                       "prints the address to share")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.set_defaults(func=cmd_serve, command="serve")
+    return parser
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+def _project(args: argparse.Namespace) -> Project:
+    return Project.discover(args.project)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    project = _project(args)
+    files: list[Path] | None = None
+    if args.paths:
+        files = []
+        for path in args.paths:
+            if path.is_dir():
+                files += sorted([*path.glob("*.yml"), *path.glob("*.yaml")])
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise CommandError(f"{path}: no such file or folder")
+    collection = project.load(files)
+    print_problems(collection.problems)
+    errors, warnings = len(collection.errors), len(collection.warnings)
+    count = len(files) if files is not None else len(project.scenario_files())
+    status = "ok" if not errors and not (args.strict and warnings) else "failed"
+    print(f"checked {count} scenario file{'s' * (count != 1)} and the help directory: "
+          f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}: {status}")
+    return 0 if status == "ok" else 1
+
+
+# -- play ----------------------------------------------------------------------------------------
+
+def _load_one(args: argparse.Namespace) -> tuple[Scenario, dict[str, Service]]:
+    path = Path(args.scenario)
+    if path.suffix in (".yml", ".yaml") or path.exists():
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        project = None
+        for where in (args.project, path.resolve().parent, None):
+            try:
+                project = Project.discover(where)
+                break
+            except ProjectError:
+                continue
+        if project is None:
+            from .scenario import load_collection
+
+            collection = load_collection([path], None)
+        else:
+            collection = project.load([path])
+    else:
+        project = _project(args)
+        collection = project.load()
+    if collection.errors:
+        print_problems(collection.errors)
+        raise CommandError("the scenario has errors; fix them first (see above)")
+    if path.suffix in (".yml", ".yaml"):
+        if not collection.scenarios:
+            raise CommandError(f"{path}: no scenario could be loaded")
+        return next(iter(collection.scenarios.values())), collection.services
+    if args.scenario not in collection.scenarios:
+        from .scenario.problems import suggest
+
+        raise CommandError(f"no scenario with id '{args.scenario}'"
+                           f"{suggest(args.scenario, list(collection.scenarios))}")
+    return collection.scenarios[args.scenario], collection.services
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    scenario, services = _load_one(args)
+    if args.random is not None:
+        return _play_random(scenario, args)
+    if args.path is not None:
+        try:
+            numbers = [int(part) for part in args.path.split(",") if part.strip()]
+        except ValueError as exc:
+            raise CommandError(f"--path takes choice numbers like 1,2,1, not '{args.path}'") from exc
+        return _play_scripted(scenario, services, numbers, args)
+    return _play_interactive(scenario, services, args)
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    paras = [p for p in plain(text).split("\n\n")]
+    return "\n\n".join(textwrap.fill(" ".join(p.split()), width=78, initial_indent=indent,
+                                     subsequent_indent=indent) for p in paras)
+
+
+def _show_node(scenario: Scenario, state: PlayState, services: dict[str, Service],
+               facilitator: bool) -> None:
+    node = scenario.nodes[state.node]
+    print()
+    print(_wrap(node.text))
+    if facilitator and node.notes:
+        print("\n[notes] " + _wrap(node.notes).lstrip())
+    if facilitator and node.prompt:
+        print("\n[discuss] " + _wrap(node.prompt).lstrip())
+    if node.ending:
+        e = node.ending
+        print(f"\n== Ending ({e.kind}){': ' + plain(e.title) if e.title else ''} ==")
+        print(_wrap(e.debrief))
+        for message in e.messages:
+            print(_wrap(message, "  * ").replace("  * ", "  * ", 1))
+        print("\nWhere to get help:")
+        for hid in e.help:
+            service = services.get(hid)
+            if service is None:
+                print(f"  - {hid}")
+                continue
+            contacts = "; ".join(f"{c.label}: {c.value}" for c in service.contacts)
+            print(f"  - {service.name}" + (f" ({contacts})" if contacts else ""))
+        return
+    print()
+    for number, choice in enumerate(available_choices(scenario, state), 1):
+        print(f"  {number}) {plain(choice.label)}")
+
+
+def _feedback(scenario: Scenario, state: PlayState, choice_id: str) -> str:
+    for choice in scenario.nodes[state.node].choices:
+        if choice.id == choice_id:
+            return choice.feedback
+    return ""
+
+
+def _play_interactive(scenario: Scenario, services: dict[str, Service],
+                      args: argparse.Namespace) -> int:
+    print(f"{plain(scenario.title)}\n{'=' * len(plain(scenario.title))}")
+    history = [start(scenario)]
+    while True:
+        state = history[-1]
+        _show_node(scenario, state, services, args.facilitator)
+        if scenario.nodes[state.node].is_ending:
+            return 0
+        options = available_choices(scenario, state)
+        while True:
+            try:
+                answer = input(f"\nChoose 1-{len(options)} (b = back, q = quit): ").strip().lower()
+            except EOFError:
+                print()
+                return 0
+            if answer == "q":
+                return 0
+            if answer == "b":
+                if len(history) > 1:
+                    history.pop()
+                    break
+                print("This is the beginning; there is nothing to go back to.")
+                continue
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                choice = options[int(answer) - 1]
+                if choice.feedback:
+                    print("\n> " + _wrap(choice.feedback).lstrip())
+                history.append(choose(scenario, state, choice))
+                break
+            print(f"Please type a number from 1 to {len(options)}, b or q.")
+
+
+def _transcript(scenario: Scenario, numbers: list[int]) -> tuple[PlayState, list[dict[str, Any]]]:
+    state = start(scenario)
+    steps: list[dict[str, Any]] = []
+    for number in numbers:
+        if scenario.nodes[state.node].is_ending:
+            raise PlayError(f"the route reaches the ending '{state.node}' after {len(steps)} "
+                            f"choices; remove the choice numbers after that")
+        nxt = choose_number(scenario, state, number)
+        chosen = nxt.route[-1]
+        steps.append({"node": state.node, "choice": number, "id": chosen,
+                      "label": plain(next(c.label for c in scenario.nodes[state.node].choices
+                                          if c.id == chosen))})
+        state = nxt
+    return state, steps
+
+
+def _play_scripted(scenario: Scenario, services: dict[str, Service], numbers: list[int],
+                   args: argparse.Namespace) -> int:
+    state, steps = _transcript(scenario, numbers)
+    node = scenario.nodes[state.node]
+    if args.json:
+        print(json.dumps({
+            "scenario": scenario.id,
+            "route": steps,
+            "node": state.node,
+            "ending": node.ending.kind if node.ending else None,
+            "values": dict(state.values),
+        }, indent=2, ensure_ascii=False))
+        return 0
+    replay = start(scenario)
+    print(f"{plain(scenario.title)}\n{'=' * len(plain(scenario.title))}")
+    for step in steps:
+        _show_node(scenario, replay, services, args.facilitator)
+        print(f"\n-> {step['choice']}) {step['label']}")
+        feedback = _feedback(scenario, replay, step["id"])
+        if feedback:
+            print("\n> " + _wrap(feedback).lstrip())
+        replay = choose(scenario, replay, step["id"])
+    _show_node(scenario, replay, services, args.facilitator)
+    if not node.is_ending:
+        print(f"\n(the route stops at node '{state.node}', before an ending)")
+    return 0
+
+
+def _play_random(scenario: Scenario, args: argparse.Namespace) -> int:
+    if args.random < 1:
+        raise CommandError("--random needs a number of routes of at least 1")
+    rng = random.Random(args.seed)
+    reached: Counter[str] = Counter()
+    stopped = 0
+    for _ in range(args.random):
+        state = start(scenario)
+        for _step in range(RANDOM_WALK_LIMIT):
+            if scenario.nodes[state.node].is_ending:
+                reached[state.node] += 1
+                break
+            state = choose(scenario, state, rng.choice(available_choices(scenario, state)))
+        else:
+            stopped += 1
+    endings = [n.id for n in scenario.endings()]
+    unreached = [e for e in endings if not reached[e]]
+    if args.json:
+        print(json.dumps({"scenario": scenario.id, "routes": args.random, "seed": args.seed,
+                          "endings": {e: reached[e] for e in endings}, "unreached": unreached,
+                          "stopped": stopped}, indent=2))
+        return 0
+    print(f"{scenario.id}: {args.random} random routes (seed {args.seed})")
+    width = max(len(e) for e in endings)
+    for e in endings:
+        kind = scenario.nodes[e].ending.kind  # type: ignore[union-attr]
+        print(f"  {e:<{width}}  {kind:<6}  {reached[e]:>6}")
+    if stopped:
+        print(f"  {stopped} routes stopped after {RANDOM_WALK_LIMIT} choices without an ending")
+    print(f"reached {len(endings) - len(unreached)} of {len(endings)} endings"
+          + (f"; never reached: {', '.join(unreached)}" if unreached else ""))
+    return 0
+
+
+# -- build and serve -----------------------------------------------------------------------------
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .book.build import build_course
+
+    project = _project(args)
+    collection = project.load()
+    if collection.errors:
+        print_problems(collection.problems)
+        raise CommandError("the scenarios have errors; fix them first (see above), nothing was built")
+    langs = [code for item in (args.lang or []) for code in item.split(",") if code]
+    return build_course(project, langs or None, strict=args.strict, output=args.output)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(_project(args), port=args.port, lan=args.lan, open_browser=not args.no_browser)

@@ -1,0 +1,26 @@
+"""One scenario in one language, ready for the front end: the seam every view uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import COURSE_ID, __version__
+from .i18n import translator
+from .i18n.ui import ui_strings
+from .scenario import Scenario, Service, compile_scenario
+
+
+def scenario_payload(
+    scenario: Scenario, services: dict[str, Service], *, lang: str = "en",
+    locales_dir: Path | None = None,
+) -> dict[str, Any]:
+    translate = translator(locales_dir, lang) if locales_dir else translator(Path("."), "en")
+    return compile_scenario(
+        scenario,
+        services=services,
+        ui=ui_strings(translate),
+        translate=translate,
+        lang=lang,
+        course={"id": COURSE_ID, "version": __version__},
+    )

@@ -1,0 +1,64 @@
+"""Where a course project keeps its sources, found from any folder inside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .scenario import Collection, load_collection
+
+
+class ProjectError(Exception):
+    """No course project here, or one that cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> Project:
+        """The nearest folder at or above ``start`` holding ``_config.yml`` and ``scenarios/``."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "_config.yml").is_file() and (folder / "scenarios").is_dir():
+                return cls(folder)
+        raise ProjectError(
+            f"no Waspada course found in {here} or above it (looked for _config.yml next to a "
+            "scenarios/ folder); run the command inside the course folder or pass --project")
+
+    @property
+    def scenario_dir(self) -> Path:
+        return self.root / "scenarios"
+
+    @property
+    def help_file(self) -> Path:
+        return self.root / "help.yml"
+
+    @property
+    def book_dir(self) -> Path:
+        return self.root / "book"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "_config.yml"
+
+    @property
+    def toc_file(self) -> Path:
+        return self.root / "_toc.yml"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "_build"
+
+    def scenario_files(self) -> list[Path]:
+        return sorted([*self.scenario_dir.glob("*.yml"), *self.scenario_dir.glob("*.yaml")])
+
+    def load(self, files: list[Path] | None = None) -> Collection:
+        help_file = self.help_file if self.help_file.is_file() else None
+        return load_collection(files if files is not None else self.scenario_files(), help_file,
+                               display_root=self.root)

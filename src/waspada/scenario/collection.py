@@ -1,0 +1,73 @@
+"""Loading and checking a set of scenario files together with the help directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .help import Service, load_help
+from .loader import load_scenario
+from .model import Scenario
+from .problems import Location, Problem, Severity, sort_problems
+from .validate import validate
+
+
+@dataclass
+class Collection:
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def load_collection(
+    files: Iterable[Path], help_file: Path | None, *, display_root: Path | None = None
+) -> Collection:
+    """Load, validate and cross-check scenario files; every problem of every file is kept."""
+
+    def shown(path: Path) -> str:
+        if display_root is not None:
+            try:
+                return str(path.resolve().relative_to(display_root.resolve()))
+            except ValueError:
+                pass
+        return str(path)
+
+    result = Collection()
+    help_ids: set[str] | None = None
+    if help_file is not None:
+        result.services, problems = load_help(help_file, shown(help_file))
+        result.problems += problems
+        help_ids = set(result.services)
+    for path in files:
+        scenario, problems = load_scenario(path, help_ids=help_ids, display=shown(path))
+        result.problems += problems
+        if scenario is None:
+            continue
+        if not any(p.is_error for p in problems):
+            result.problems += validate(scenario)
+        if scenario.id in result.scenarios:
+            first = result.files[scenario.id]
+            result.problems.append(Problem(
+                Location(shown(path), scenario.location.line, scenario.location.column),
+                f"scenario id '{scenario.id}' is already used by {shown(first)}; ids must be "
+                "unique, so rename one"))
+            continue
+        if path.stem != scenario.id:
+            result.problems.append(Problem(
+                scenario.location, f"the file is named '{path.name}' but the scenario id is "
+                f"'{scenario.id}'; name the file '{scenario.id}{path.suffix}'", severity=Severity.WARNING))
+        result.scenarios[scenario.id] = scenario
+        result.files[scenario.id] = path
+    result.problems = sort_problems(result.problems)
+    return result
+

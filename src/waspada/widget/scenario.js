@@ -1,0 +1,379 @@
+// @ts-check
+/**
+ * Waspada scenario player: the one browser front end.
+ *
+ * An anywidget module (`render({model, el})` returning a cleanup function). Jupyter and Voila
+ * hand it the widget's model; the static book hands it a small local model with the same
+ * get/set/on/off/save_changes methods. Everything it shows comes from a compiled payload in
+ * which Python has already translated and formatted every string and expanded the story into a
+ * graph of states, so this file only shows text and follows the chosen edge.
+ *
+ * Text is only ever inserted with textContent: nothing from a scenario or a translation can
+ * become live HTML.
+ *
+ * No imports, no framework, no bundler: the book loads this file from a string through a Blob
+ * URL so that it also works from disk (file://), where module imports are blocked.
+ */
+
+const PAYLOAD_FORMAT = 1;
+
+/** @typedef {[string, string]} Inline  [style, text]; style "", "em", "strong" or "br" */
+/** @typedef {{p?: Inline[], ul?: Inline[][]}} Block */
+/** @typedef {{label: Inline[], feedback: Block[] | null}} ChoiceText */
+/** @typedef {{kind: string, label: string, value: string, href: string}} Contact */
+/** @typedef {{id: string, name: string, description: string, contacts: Contact[], checked: string}} Service */
+/**
+ * @typedef {{kind: string, kindLabel: string, title: string, debrief: Block[] | null,
+ *   messages: Inline[][], help: Service[]}} Ending
+ */
+/**
+ * @typedef {{text: Block[] | null, notes: Block[] | null, prompt: Block[] | null,
+ *   choices: Record<string, ChoiceText>, ending?: Ending}} NodeText
+ */
+/**
+ * @typedef {{node: string, values: Record<string, number>, choices: [string, number][],
+ *   label: string, progress: number}} State
+ */
+/**
+ * @typedef {{format: number, lang: string, id: string, digest: string, title: string,
+ *   summary: string, nodes: Record<string, NodeText>, states: State[],
+ *   ui: Record<string, string>}} Payload
+ */
+/** @typedef {{digest?: string, route?: string[]}} PlayState */
+/**
+ * @typedef {{
+ *   get(name: string): any,
+ *   set(name: string, value: any): void,
+ *   save_changes(): void,
+ *   on(event: string, callback: () => void): void,
+ *   off(event: string, callback: () => void): void,
+ * }} Model
+ */
+
+/**
+ * Create an element with a class and optional text (always as text, never as HTML).
+ * @param {string} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElement}
+ */
+function h(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * Append styled runs to a parent.
+ * @param {HTMLElement} parent
+ * @param {Inline[]} runs
+ */
+function appendInline(parent, runs) {
+  for (const [style, text] of runs) {
+    if (style === "br") parent.append(document.createElement("br"));
+    else if (style === "em" || style === "strong") parent.append(h(style, "", text));
+    else parent.append(document.createTextNode(text));
+  }
+}
+
+/**
+ * Render blocks (paragraphs and lists) into a container.
+ * @param {Block[] | null | undefined} blocks
+ * @param {string} className
+ * @returns {HTMLElement}
+ */
+function renderBlocks(blocks, className) {
+  const box = h("div", className);
+  for (const block of blocks || []) {
+    if (block.p) {
+      const p = h("p");
+      appendInline(p, block.p);
+      box.append(p);
+    } else if (block.ul) {
+      const ul = h("ul");
+      for (const item of block.ul) {
+        const li = h("li");
+        appendInline(li, item);
+        ul.append(li);
+      }
+      box.append(ul);
+    }
+  }
+  return box;
+}
+
+/**
+ * Follow a route of choice ids from the start; stop at the first step that does not fit.
+ * @param {Payload} payload
+ * @param {string[]} route
+ * @returns {{path: number[], route: string[]}} state indices visited and the valid route
+ */
+export function follow(payload, route) {
+  const path = [0];
+  const valid = [];
+  for (const id of route) {
+    const edge = payload.states[path[path.length - 1]].choices.find(([cid]) => cid === id);
+    if (!edge) break;
+    path.push(edge[1]);
+    valid.push(id);
+  }
+  return { path, route: valid };
+}
+
+/**
+ * @param {HTMLElement} parent
+ * @param {string} label
+ * @param {() => void} onClick
+ * @param {string} className
+ * @returns {HTMLButtonElement}
+ */
+function toolButton(parent, label, onClick, className) {
+  const button = /** @type {HTMLButtonElement} */ (h("button", `wsp-tool ${className}`, label));
+  button.type = "button";
+  button.addEventListener("click", onClick);
+  parent.append(button);
+  return button;
+}
+
+/**
+ * Render a scenario into `el` and keep it in step with the model.
+ * @param {{model: Model, el: HTMLElement}} context
+ * @returns {() => void} cleanup
+ */
+export function render({ model, el }) {
+  const root = h("section", "wsp-root");
+  el.append(root);
+  /** Whether the next render should move focus to the story text (after a user action). */
+  let moveFocus = false;
+
+  /** @returns {string[]} */
+  function currentRoute() {
+    /** @type {PlayState} */
+    const state = model.get("state") || {};
+    const payload = /** @type {Payload} */ (model.get("payload"));
+    if (!payload || (state.digest && state.digest !== payload.digest)) return [];
+    return Array.isArray(state.route) ? state.route : [];
+  }
+
+  /** @param {string[]} route */
+  function commit(route) {
+    const payload = /** @type {Payload} */ (model.get("payload"));
+    moveFocus = true;
+    model.set("state", { digest: payload.digest, route });
+    model.save_changes();
+  }
+
+  function draw() {
+    const payload = /** @type {Payload} */ (model.get("payload"));
+    root.replaceChildren();
+    if (!payload || payload.format !== PAYLOAD_FORMAT) {
+      root.append(h("p", "wsp-error", "This scenario was built by a different version of Waspada; rebuild the course."));
+      return;
+    }
+    const ui = payload.ui || {};
+    const mode = model.get("mode") || "learner";
+    const large = Boolean(model.get("large_text"));
+    root.classList.toggle("wsp-large", large);
+    root.classList.toggle("wsp-facilitator", mode === "facilitator");
+    root.setAttribute("aria-label", payload.title);
+    root.lang = payload.lang;
+
+    const { path, route } = follow(payload, currentRoute());
+    const index = path[path.length - 1];
+    const state = payload.states[index];
+    const node = payload.nodes[state.node];
+    // Where the story stands, for styling and for tests that compare with the Python engine.
+    root.dataset.wspNode = state.node;
+    root.dataset.wspValues = JSON.stringify(state.values);
+    root.dataset.wspEnding = node.ending ? node.ending.kind : "";
+
+    // Header: title and tools.
+    const header = h("div", "wsp-header");
+    header.append(h("p", "wsp-title", payload.title));
+    const tools = h("div", "wsp-tools");
+    tools.setAttribute("role", "toolbar");
+    tools.setAttribute("aria-label", ui.tools || "Scenario controls");
+    const back = toolButton(tools, ui.back || "Back", () => commit(route.slice(0, -1)), "wsp-back");
+    back.disabled = route.length === 0;
+    const restart = toolButton(tools, ui.restart || "Restart", () => commit([]), "wsp-restart");
+    restart.disabled = route.length === 0;
+    const largeButton = toolButton(tools, ui.large_text || "Large text", () => {
+      model.set("large_text", !large);
+      model.save_changes();
+    }, "wsp-large-toggle");
+    largeButton.setAttribute("aria-pressed", String(large));
+    if (model.get("can_clear")) {
+      toolButton(tools, ui.clear_progress || "Clear my progress", () => {
+        moveFocus = true;
+        model.set("clear", Date.now());
+        model.save_changes();
+      }, "wsp-clear");
+    }
+    header.append(tools);
+    root.append(header);
+
+    // Progress.
+    if (!node.ending) {
+      const progress = h("div", "wsp-progress");
+      progress.append(h("span", "wsp-step", state.label));
+      const bar = /** @type {HTMLProgressElement} */ (h("progress", "wsp-bar"));
+      bar.max = 1;
+      bar.value = state.progress;
+      bar.setAttribute("aria-label", ui.progress || "Progress");
+      progress.append(bar);
+      root.append(progress);
+    }
+
+    // What the group chose last, with its feedback.
+    if (route.length) {
+      const previous = payload.states[path[path.length - 2]];
+      const chosen = payload.nodes[previous.node].choices[route[route.length - 1]];
+      const box = h("div", "wsp-feedback");
+      const said = h("p", "wsp-chosen");
+      said.append(h("span", "wsp-chosen-label", `${ui.you_chose || "You chose"}: `));
+      const label = h("span", "wsp-chosen-text");
+      appendInline(label, chosen.label);
+      said.append(label);
+      box.append(said);
+      if (chosen.feedback) box.append(renderBlocks(chosen.feedback, "wsp-feedback-text"));
+      root.append(box);
+    }
+
+    // In facilitator mode the discussion comes first, before the story text and choices.
+    const discussion = h("div", "wsp-discussion");
+    if (node.prompt) {
+      const prompt = h("div", "wsp-prompt");
+      prompt.append(h("p", "wsp-label", ui.discuss || "Discuss"));
+      prompt.append(renderBlocks(node.prompt, "wsp-prompt-text"));
+      discussion.append(prompt);
+    }
+    if (mode === "facilitator" && node.notes) {
+      const notes = h("div", "wsp-notes");
+      notes.append(h("p", "wsp-label", ui.notes || "Facilitator notes"));
+      notes.append(renderBlocks(node.notes, "wsp-notes-text"));
+      discussion.append(notes);
+    }
+
+    const story = renderBlocks(node.text, "wsp-text");
+    story.tabIndex = -1;
+    if (mode === "facilitator" && discussion.childElementCount) root.append(discussion);
+    root.append(story);
+    if (mode !== "facilitator" && discussion.childElementCount) root.append(discussion);
+
+    if (node.ending) {
+      root.append(renderEnding(node.ending, ui));
+    } else {
+      const heading = h("p", "wsp-label wsp-choices-label", ui.choose || "What happens next?");
+      heading.id = `wsp-choices-${payload.id}-${index}`;
+      root.append(heading);
+      const list = h("ol", "wsp-choices");
+      list.setAttribute("aria-labelledby", heading.id);
+      state.choices.forEach(([cid], position) => {
+        const item = h("li");
+        const button = /** @type {HTMLButtonElement} */ (h("button", "wsp-choice"));
+        button.type = "button";
+        button.dataset.wspChoice = cid;
+        button.append(h("span", "wsp-key", String(position + 1)));
+        const text = h("span", "wsp-choice-text");
+        appendInline(text, node.choices[cid].label);
+        button.append(text);
+        button.addEventListener("click", () => commit([...route, cid]));
+        item.append(button);
+        list.append(item);
+      });
+      root.append(list);
+    }
+
+    // Tell screen readers where the story is now, then put focus on the new text.
+    const live = h("p", "wsp-sr");
+    live.setAttribute("aria-live", "polite");
+    root.append(live);
+    if (moveFocus) {
+      moveFocus = false;
+      live.textContent = node.ending ? node.ending.title : state.label;
+      story.focus({ preventScroll: false });
+    }
+  }
+
+  /** Number keys choose, as on the buttons. @param {KeyboardEvent} event */
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    if (!/^[1-9]$/.test(event.key)) return;
+    const buttons = root.querySelectorAll(".wsp-choice");
+    const button = /** @type {HTMLButtonElement | undefined} */ (buttons[Number(event.key) - 1]);
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  }
+
+  root.addEventListener("keydown", onKey);
+  const events = ["change:payload", "change:state", "change:mode", "change:large_text"];
+  for (const name of events) model.on(name, draw);
+  draw();
+  return () => {
+    for (const name of events) model.off(name, draw);
+    root.removeEventListener("keydown", onKey);
+    root.remove();
+  };
+}
+
+/**
+ * @param {Ending} ending
+ * @param {Record<string, string>} ui
+ * @returns {HTMLElement}
+ */
+function renderEnding(ending, ui) {
+  const box = h("div", `wsp-ending wsp-ending-${ending.kind}`);
+  box.append(h("p", "wsp-ending-kind", ending.kindLabel));
+  box.append(h("p", "wsp-ending-title", ending.title));
+  box.append(renderBlocks(ending.debrief, "wsp-debrief"));
+  if (ending.messages.length) {
+    box.append(h("p", "wsp-label", ui.key_messages || "Key messages"));
+    const list = h("ul", "wsp-messages");
+    for (const message of ending.messages) {
+      const item = h("li");
+      appendInline(item, message);
+      list.append(item);
+    }
+    box.append(list);
+  }
+  if (ending.help.length) {
+    const help = h("aside", "wsp-help");
+    help.setAttribute("aria-label", ui.get_help || "Where to get help");
+    help.append(h("p", "wsp-label", ui.get_help || "Where to get help"));
+    const list = h("ul", "wsp-services");
+    for (const service of ending.help) {
+      const item = h("li", "wsp-service");
+      item.append(h("p", "wsp-service-name", service.name));
+      item.append(h("p", "wsp-service-description", service.description));
+      for (const contact of service.contacts) {
+        const line = h("p", "wsp-contact");
+        line.append(h("span", "wsp-contact-label", `${contact.label}: `));
+        if (contact.href) {
+          const link = /** @type {HTMLAnchorElement} */ (h("a", "wsp-contact-value", contact.value));
+          link.href = contact.href;
+          line.append(link);
+        } else {
+          line.append(h("span", "wsp-contact-value", contact.value));
+        }
+        item.append(line);
+      }
+      const checked = h("p", "wsp-checked");
+      checked.append(h("span", "", `${ui.last_checked || "Last checked"}: `));
+      const time = h("time", "", service.checked);
+      time.setAttribute("datetime", service.checked);
+      checked.append(time);
+      item.append(checked);
+      list.append(item);
+    }
+    help.append(list);
+    box.append(help);
+  }
+  return box;
+}
+
+export default { render };
