@@ -24,7 +24,7 @@ from .scenario import (
     choose_number,
     start,
 )
-from .scenario.markup import plain
+from .scenario.markup import plain, render_blocks
 
 RANDOM_WALK_LIMIT = 10_000
 
@@ -202,9 +202,20 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def _wrap(text: str, indent: str = "") -> str:
-    paras = [p for p in plain(text).split("\n\n")]
-    return "\n\n".join(textwrap.fill(" ".join(p.split()), width=78, initial_indent=indent,
-                                     subsequent_indent=indent) for p in paras)
+    """Fill paragraphs to 78 columns, keeping list items (from the markup) as bullets."""
+    out = []
+    for block in render_blocks(text):
+        if "p" in block:
+            line = "".join("\n" if style == "br" else run for style, run in block["p"])
+            out.append("\n".join(textwrap.fill(" ".join(part.split()), width=78,
+                                                initial_indent=indent, subsequent_indent=indent)
+                                  for part in line.split("\n")))
+        else:
+            out.append("\n".join(
+                textwrap.fill(" ".join("".join(run for _, run in item).split()), width=78,
+                              initial_indent=indent + "  - ", subsequent_indent=indent + "    ")
+                for item in block["ul"]))
+    return "\n\n".join(out)
 
 
 def _show_node(scenario: Scenario, state: PlayState, services: dict[str, Service],
@@ -221,7 +232,8 @@ def _show_node(scenario: Scenario, state: PlayState, services: dict[str, Service
         print(f"\n== Ending ({e.kind}){': ' + plain(e.title) if e.title else ''} ==")
         print(_wrap(e.debrief))
         for message in e.messages:
-            print(_wrap(message, "  * ").replace("  * ", "  * ", 1))
+            print(textwrap.fill(" ".join(plain(message).split()), width=78,
+                                initial_indent="  * ", subsequent_indent="    "))
         print("\nWhere to get help:")
         for hid in e.help:
             service = services.get(hid)

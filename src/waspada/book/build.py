@@ -9,26 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+from ..i18n import available_languages
 from ..project import Project
-
-
-def available_languages(project: Project) -> list[tuple[str, str]]:
-    """(code, native name) of every language the course is built in, English first."""
-    import yaml
-
-    languages = [("en", "English")]
-    listing = project.locales_dir / "languages.yml"
-    if listing.is_file():
-        data = yaml.safe_load(listing.read_text(encoding="utf-8")) or {}
-        for code, info in (data.get("languages") or {}).items():
-            if code != "en":
-                languages.append((code, (info or {}).get("native", code)))
-    return languages
 
 
 def build_course(project: Project, langs: list[str] | None = None, *, strict: bool = False,
                  output: Path | None = None) -> int:
-    known = dict(available_languages(project))
+    known = dict(available_languages(project.locales_dir))
     wanted = langs or list(known)
     unknown = [code for code in wanted if code not in known]
     if unknown:

@@ -34,3 +34,17 @@ def translator(locales_dir: Path, lang: str) -> Translate:
         return message
 
     return translate
+
+
+def available_languages(locales_dir: Path) -> list[tuple[str, str]]:
+    """(code, native name) of every language the course is built in, English first."""
+    import yaml
+
+    languages = [("en", "English")]
+    listing = locales_dir / "languages.yml"
+    if listing.is_file():
+        data = yaml.safe_load(listing.read_text(encoding="utf-8")) or {}
+        for code, info in (data.get("languages") or {}).items():
+            if code != "en":
+                languages.append((code, (info or {}).get("native", code)))
+    return languages

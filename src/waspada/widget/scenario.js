@@ -109,7 +109,7 @@ function renderBlocks(blocks, className) {
  * @param {string[]} route
  * @returns {{path: number[], route: string[]}} state indices visited and the valid route
  */
-export function follow(payload, route) {
+function follow(payload, route) {
   const path = [0];
   const valid = [];
   for (const id of route) {
@@ -141,7 +141,7 @@ function toolButton(parent, label, onClick, className) {
  * @param {{model: Model, el: HTMLElement}} context
  * @returns {() => void} cleanup
  */
-export function render({ model, el }) {
+function render({ model, el }) {
   const root = h("section", "wsp-root");
   el.append(root);
   /** Whether the next render should move focus to the story text (after a user action). */

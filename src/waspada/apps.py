@@ -1,0 +1,93 @@
+"""The Voila apps' Python side: thin views over the core, called from the notebooks in widgets/.
+
+Each notebook is one line (``from waspada.apps import player; player()``) so that authors never
+need to touch code, and Voila's preheated kernels have done the imports before a visitor arrives.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+import ipywidgets as w
+from IPython.display import display
+
+from .i18n import available_languages
+from .project import Project
+from .widget import ScenarioWidget
+
+
+def _query() -> dict[str, str]:
+    """The page's query string (Voila passes it to preheated kernels when a visitor arrives)."""
+    try:
+        from voila.utils import get_query_string
+
+        raw = get_query_string() or ""
+    except Exception:  # not under Voila (plain Jupyter): no query string
+        raw = ""
+    return {key: values[0] for key, values in parse_qs(raw).items() if values}
+
+
+def _message(text: str) -> w.HTML:
+    return w.HTML(f'<p class="wsp-app-message">{html.escape(text)}</p>')
+
+
+def player(scenario: str | None = None, lang: str | None = None, mode: str | None = None,
+           project: Project | None = None) -> None:
+    """Show one scenario with a language selector. Arguments default to the URL's query string
+    (``?scenario=ID&lang=LANG&mode=facilitator``)."""
+    query = _query()
+    project = project or Project.discover(Path.cwd())
+    sid = scenario or query.get("scenario", "")
+    collection = project.load()
+    if sid not in collection.scenarios:
+        display(_message(f"Choose a scenario from the gallery (unknown scenario: '{sid}')."
+                         if sid else "Choose a scenario from the gallery."))
+        return
+    languages = available_languages(project.locales_dir)
+    codes = [code for code, _ in languages]
+    code = lang or query.get("lang", "en")
+    code = code if code in codes else "en"
+    widget = ScenarioWidget(collection.scenarios[sid], collection.services, lang=code,
+                            locales_dir=project.locales_dir,
+                            mode="facilitator" if (mode or query.get("mode")) == "facilitator"
+                            else "learner")
+    chooser = w.Dropdown(options=[(name, c) for c, name in languages], value=code,
+                         description="Language", layout=w.Layout(width="18rem"))
+
+    def switch(change: dict) -> None:
+        widget.language = change["new"]
+
+    chooser.observe(switch, names="value")
+    display(w.HBox([chooser]) if len(languages) > 1 else w.HTML(""), widget)
+
+
+def gallery(project: Project | None = None) -> None:
+    """List every scenario by audience, each linking to the player."""
+    project = project or Project.discover(Path.cwd())
+    collection = project.load()
+    query = _query()
+    languages = available_languages(project.locales_dir)
+    lang = query.get("lang", "en")
+    audience_names = {"village": "Village sessions", "health": "Health workers",
+                      "school": "Schools"}
+    sections = []
+    for audience, title in audience_names.items():
+        items = []
+        for scenario in sorted(collection.scenarios.values(), key=lambda s: s.title):
+            if audience not in scenario.audiences:
+                continue
+            link = "player.ipynb?" + urlencode({"scenario": scenario.id, "lang": lang})
+            facilitate = link + "&mode=facilitator"
+            items.append(
+                f'<li class="wsp-gallery-item"><a href="{html.escape(link)}">'
+                f"{html.escape(scenario.title)}</a> "
+                f'<a class="wsp-gallery-facilitate" href="{html.escape(facilitate)}">'
+                f"(facilitator mode)</a><br><span>{html.escape(scenario.summary)}</span><br>"
+                f'<span class="wsp-gallery-modi">{html.escape(", ".join(scenario.modi))}</span></li>')
+        sections.append(f"<h2>{html.escape(title)}</h2><ul>{''.join(items)}</ul>")
+    picker = " ".join(
+        f'<a href="gallery.ipynb?{urlencode({"lang": code})}" lang="{code}">{html.escape(name)}</a>'
+        for code, name in languages)
+    display(w.HTML(f'<nav aria-label="Language">{picker}</nav>' + "".join(sections)))

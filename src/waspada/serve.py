@@ -1,0 +1,62 @@
+"""``waspada serve``: Voila on widgets/, private by default, hardened for a classroom."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from .project import Project
+
+SHARE = Path(__file__).parent / "share"
+IDLE_KERNEL_SECONDS = 600
+
+
+def voila_command(project: Project, *, port: int = 8866, lan: bool = False,
+                  open_browser: bool = False) -> list[str]:
+    """The Voila command line: our offline template, no sources, no tracebacks, warm kernels,
+    and idle kernels culled (the kernel of a closed tab is otherwise never shut down)."""
+    return [
+        sys.executable, "-m", "voila", str(project.root / "widgets"),
+        f"--port={port}",
+        f"--Voila.ip={'0.0.0.0' if lan else '127.0.0.1'}",
+        "--template=waspada",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--preheat_kernel=True",
+        "--pool_size=1",
+        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_SECONDS}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+        *([] if open_browser else ["--no-browser"]),
+    ]
+
+
+def voila_env() -> dict[str, str]:
+    """The environment with our template folder on JUPYTER_PATH."""
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(SHARE), env.get("JUPYTER_PATH", "")) if p)
+    return env
+
+
+def lan_addresses() -> list[str]:
+    """This computer's IPv4 addresses other than loopback (to tell the class where to go)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+
+
+def serve(project: Project, *, port: int = 8866, lan: bool = False,
+          open_browser: bool = True) -> int:
+    command = voila_command(project, port=port, lan=lan, open_browser=open_browser)
+    print(f"Waspada apps: http://127.0.0.1:{port}/voila/render/gallery.ipynb")
+    if lan:
+        for address in lan_addresses():
+            print(f"  for the class: http://{address}:{port}/voila/render/gallery.ipynb")
+        print("  (anyone on this network can open the apps; stop with Ctrl+C)")
+    return subprocess.call(command, env=voila_env(), cwd=project.root / "widgets")

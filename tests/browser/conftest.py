@@ -1,0 +1,196 @@
+"""Real-browser fixtures: Debian's Chromium driven by Python Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome-extension"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+pytestmark = pytest.mark.browser
+
+
+def _need(path: Path, what: str) -> None:
+    if not path.exists():
+        message = f"{what} is missing ({path}); scripts/test installs it"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a missing tool is a failure, never a silent skip
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _need(CHROMIUM, "Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic", "--allow-file-access-from-files=false"],
+        )
+        yield browser
+        browser.close()
+
+
+class RequestLog:
+    """Every URL a page asked for, so a test can prove nothing left this machine."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def external(self) -> list[str]:
+        out = []
+        for url in self.urls:
+            parts = urlparse(url)
+            if parts.scheme in LOCAL_SCHEMES:
+                continue
+            if parts.hostname in LOCAL_HOSTS:
+                continue
+            out.append(url)
+        return out
+
+
+@pytest.fixture
+def context(browser: object) -> Iterator[object]:
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def requests_seen(context: object) -> RequestLog:
+    log = RequestLog()
+    context.on("request", lambda request: log.urls.append(request.url))  # type: ignore[attr-defined]
+    return log
+
+
+@pytest.fixture
+def page(context: object, requests_seen: RequestLog) -> object:
+    page = context.new_page()  # type: ignore[attr-defined]
+    page.set_default_timeout(20_000)
+    return page
+
+
+def axe_violations(page: object, selector: str | None = None) -> list[dict]:
+    """Serious and critical axe-core violations on the page (or inside ``selector``)."""
+    _need(AXE, "axe-core (npm)")
+    page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    result = page.evaluate(  # type: ignore[attr-defined]
+        "async (sel) => await axe.run(sel ? document.querySelector(sel) : document)", selector)
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+# -- a tiny course project built once per session --------------------------------------------
+
+VECTORS = ROOT / "tests" / "vectors"
+
+XSS_SCENARIO = """\
+id: hostile-text
+title: "Hostile <b>title</b>"
+summary: "<script>window.__pwned = 'summary'</script>"
+audiences: [village]
+modi: [deception]
+start: a
+nodes:
+  a:
+    text: "Before <img src=x onerror=\\"window.__pwned='img'\\"> after <script>window.__pwned='script'</script>"
+    prompt: "<iframe src=javascript:alert(1)></iframe>"
+    choices:
+      - label: "<b onclick=alert(1)>bold?</b>"
+        target: b
+        feedback: "<svg onload=\\"window.__pwned='svg'\\"></svg>"
+  b:
+    text: Done.
+    ending:
+      kind: safe
+      debrief: "<a href=javascript:alert(1)>link</a>"
+      messages: ["<style>body{display:none}</style>"]
+      help: [sapa-129]
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course with the shared vector scenarios and a hostile one, built by `waspada build`."""
+    root = tmp_path_factory.mktemp("course")
+    (root / "scenarios").mkdir()
+    (root / "book").mkdir()
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    shutil.copy(ROOT / "help.yml", root / "help.yml")
+    ids = []
+    for source in sorted(VECTORS.glob("*.yml")):
+        shutil.copy(source, root / "scenarios" / source.name)
+        ids.append(source.stem)
+    (root / "scenarios" / "hostile-text.yml").write_text(XSS_SCENARIO, encoding="utf-8")
+    pages = ["index"]
+    (root / "book" / "index.md").write_text("# Test course\n\nScenarios for tests.\n")
+    for sid in [*ids, "hostile-text"]:
+        (root / "book" / f"{sid}.md").write_text(f"# {sid}\n\n```{{scenario}} {sid}\n```\n")
+        pages.append(sid)
+    (root / "book" / "facilitated.md").write_text(
+        f"# Facilitated\n\n```{{scenario}} {ids[0]}\n:mode: facilitator\n```\n")
+    pages.append("facilitated")
+    toc = "format: jb-book\nroot: index\nchapters:\n" + "".join(
+        f"  - file: {p}\n" for p in pages[1:])
+    (root / "_toc.yml").write_text(toc)
+    result = subprocess.run(
+        [sys.executable, "-m", "waspada", "--project", str(root), "build", "--lang", "en",
+         "--strict"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "_build" / "html" / "en"
+
+
+# -- a Voila server per session ----------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def voila_url() -> Iterator[str]:
+    """`waspada serve` on the real project, on a free loopback port, stopped after the tests."""
+    port = free_port()
+    from waspada.project import Project
+    from waspada.serve import voila_command, voila_env
+
+    command = voila_command(Project(ROOT), port=port)
+    process = subprocess.Popen(command, env=voila_env(), cwd=ROOT / "widgets",
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(base + "/voila/api/shutdown", timeout=1)  # noqa: S310
+            except urllib.error.HTTPError:
+                break  # the server answers
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("Voila did not start within 60 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
