@@ -15,6 +15,7 @@ UI_MESSAGES: dict[str, str] = {
     "back": "Back",
     "restart": "Start again",
     "large_text": "Large text",
+    "facilitator_view": "Facilitator view",
     "clear_progress": "Clear my progress",
     "progress": "Progress through the story",
     "step_label": "Decision {number}",

@@ -34,7 +34,15 @@ def compose_text(text: str, file: str) -> tuple[Node | None, Problem | None]:
             Location(file, line, col),
             f"YAML syntax: {what}; check the indentation and quoting on this line and the one above",
         )
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return None, Problem(
+            Location(file, line, col),
+            f"the invisible character U+{code:04X} is not allowed in YAML; delete it or retype "
+            "the text around it")
+    except yaml.YAMLError as exc:  # pragma: no cover - every other PyYAML error is marked
         return None, Problem(Location(file), f"YAML syntax: {exc}")
 
 
@@ -129,8 +137,13 @@ class Reader:
         raw = node.value.replace("_", "")
         try:
             return int(raw)
-        except ValueError:  # 0x1F, 0o17 and friends, which YAML 1.1 also calls integers
+        except ValueError:
+            pass
+        try:  # 0x1F, 0o17 and friends, which YAML 1.1 also calls integers
             return int(raw, 0)
+        except ValueError:  # YAML 1.1 "sexagesimal" numbers such as 1:30
+            self.error(node, f"{what} must be a plain whole number such as 3, not '{node.value}'")
+            return None
 
     def sequence(self, node: Node, what: str, *, allow_scalar: bool = False) -> list[Node] | None:
         """A list; with ``allow_scalar`` a single value stands for a list of one."""

@@ -107,7 +107,9 @@ def _build(
 def _vocabulary(r: Reader, node: YamlNode | None, what: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     if node is None:
         return ()
-    items = r.sequence(node, f"the {what} list", allow_scalar=True) or []
+    items = r.sequence(node, f"the {what} list", allow_scalar=True)
+    if items is None:
+        return ()
     out: list[str] = []
     for item in items:
         value = r.text(item, f"an {what}" if what[0] in "aeiou" else f"a {what}")
@@ -120,8 +122,6 @@ def _vocabulary(r: Reader, node: YamlNode | None, what: str, allowed: tuple[str,
             r.warn(item, f"{what} '{value}' is listed twice")
         else:
             out.append(value)
-    if not out and items:
-        return ()
     if not items:
         r.error(node, f"the {what} list is empty; name at least one of: {', '.join(allowed)}")
     return tuple(out)

@@ -203,6 +203,11 @@ function render({ model, el }) {
       model.save_changes();
     }, "wsp-large-toggle");
     largeButton.setAttribute("aria-pressed", String(large));
+    const facilitatorButton = toolButton(tools, ui.facilitator_view || "Facilitator view", () => {
+      model.set("mode", mode === "facilitator" ? "learner" : "facilitator");
+      model.save_changes();
+    }, "wsp-mode-toggle");
+    facilitatorButton.setAttribute("aria-pressed", String(mode === "facilitator"));
     if (model.get("can_clear")) {
       toolButton(tools, ui.clear_progress || "Clear my progress", () => {
         moveFocus = true;
