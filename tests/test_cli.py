@@ -125,8 +125,6 @@ def test_check_passes_on_the_real_repository():
     assert " 0 errors" in result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a YAML 1.1 base-60 integer such as '1:30' makes "
-                   "Reader.integer raise ValueError, so `waspada check` dies with a traceback")
 def test_check_of_a_base_60_number_has_no_traceback(tmp_path):
     """'initial: 1:30' is reported as a problem, not a crash."""
     write_scenario(tmp_path, MINIMAL.replace(
@@ -134,6 +132,8 @@ def test_check_of_a_base_60_number_has_no_traceback(tmp_path):
     result = waspada("check", cwd=tmp_path)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
+    assert result.stderr == ("scenarios/minimal.yml:8:19: error: the initial value of 'time' must "
+                             "be a whole number such as 3, not '1:30'\n")
 
 
 # -- play ----------------------------------------------------------------------------------------

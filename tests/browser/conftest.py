@@ -166,15 +166,17 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def voila_url() -> Iterator[str]:
+def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`waspada serve` on the real project, on a free loopback port, stopped after the tests."""
     port = free_port()
     from waspada.project import Project
     from waspada.serve import voila_command, voila_env
 
     command = voila_command(Project(ROOT), port=port)
+    log_path = tmp_path_factory.mktemp("voila") / "voila.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(command, env=voila_env(), cwd=ROOT / "widgets",
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -186,7 +188,7 @@ def voila_url() -> Iterator[str]:
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("Voila did not start within 60 s")
+            pytest.fail("Voila did not start within 60 s:\n" + log_path.read_text())
         yield base
     finally:
         process.terminate()
@@ -194,3 +196,5 @@ def voila_url() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        log.close()

@@ -1,0 +1,148 @@
+"""The course itself: coverage of methods and audiences, sources, table of contents, build."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+import yaml
+
+from waspada.cli import main
+from waspada.project import Project
+from waspada.scenario import AUDIENCES, MODI
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+
+
+@pytest.fixture(scope="module")
+def course() -> object:
+    collection = Project(ROOT).load()
+    assert collection.errors == []
+    return collection
+
+
+def test_every_recruitment_method_is_taught_by_a_scenario(course) -> None:  # noqa: ANN001
+    """Each method in the fixed vocabulary appears in at least one scenario."""
+    taught = {modus for s in course.scenarios.values() for modus in s.modi}
+    assert set(MODI) - taught == set()
+
+
+def test_each_audience_has_at_least_three_scenarios(course) -> None:  # noqa: ANN001
+    """Village, health and school groups each have three or more scenarios to choose from."""
+    for audience in AUDIENCES:
+        count = sum(audience in s.audiences for s in course.scenarios.values())
+        assert count >= 3, f"{audience} has only {count} scenarios"
+
+
+def test_every_scenario_has_a_safe_and_a_harder_ending(course) -> None:  # noqa: ANN001
+    """At least twelve scenarios; each shows a safe outcome and a harmed or mixed one."""
+    assert len(course.scenarios) >= 12
+    for scenario in course.scenarios.values():
+        kinds = {node.ending.kind for node in scenario.endings()}
+        assert "safe" in kinds, scenario.id
+        assert kinds & {"harmed", "mixed"}, scenario.id
+        assert all(node.ending.help for node in scenario.endings()), scenario.id
+
+
+def test_every_scenario_guides_the_facilitator(course) -> None:  # noqa: ANN001
+    """Each scenario has facilitator notes and discussion prompts, and feedback on its choices."""
+    for scenario in course.scenarios.values():
+        nodes = list(scenario.nodes.values())
+        assert any(n.notes for n in nodes), scenario.id
+        assert any(n.prompt for n in nodes), scenario.id
+        choices = [c for n in nodes for c in n.choices]
+        assert sum(bool(c.feedback) for c in choices) >= 0.8 * len(choices), scenario.id
+
+
+def _texts(scenario) -> list[str]:  # noqa: ANN001
+    out = [scenario.title, scenario.summary]
+    for node in scenario.nodes.values():
+        out += [node.text, node.notes, node.prompt]
+        out += [t for c in node.choices for t in (c.label, c.feedback)]
+        if node.ending:
+            out += [node.ending.debrief, node.ending.title, *node.ending.messages]
+    return out
+
+
+def test_no_phone_number_is_written_into_a_scenario(course) -> None:  # noqa: ANN001
+    """Numbers live in help.yml only, so a corrected number is corrected everywhere."""
+    numbers = {c.value for s in course.services.values() for c in s.contacts}
+    phone_like = re.compile(r"(?:\+62|\b0)\d[\d -]{5,}\d|\b(?:129|110|112)\b")
+    for scenario in course.scenarios.values():
+        for text in _texts(scenario):
+            assert not any(number in text for number in numbers), (scenario.id, text)
+            assert not phone_like.search(text), (scenario.id, text)
+
+
+@pytest.mark.parametrize("sid", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yml")))
+def test_random_play_reaches_every_ending(sid: str) -> None:
+    """`waspada play --random` reaches every ending of every scenario."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["--project", str(ROOT), "play", sid, "--random", "3000", "--seed", "1",
+                     "--json"])
+    assert code == 0
+    result = json.loads(out.getvalue())
+    assert result["unreached"] == [] and result["stopped"] == 0
+
+
+def _toc_files() -> set[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = {toc["root"]}
+    stack = list(toc.get("chapters", []))
+    while stack:
+        entry = stack.pop()
+        if "file" in entry:
+            files.add(entry["file"])
+        if "glob" in entry:
+            files.update(str(p.relative_to(BOOK).with_suffix(""))
+                         for p in BOOK.glob(entry["glob"] + ".md"))
+        stack += entry.get("sections", [])
+    return files
+
+
+def test_every_chapter_is_in_the_table_of_contents() -> None:
+    """No page of book/ is left out of the table of contents (and so out of the build)."""
+    pages = {str(p.relative_to(BOOK).with_suffix("")) for p in BOOK.rglob("*.md")}
+    assert pages - _toc_files() == set()
+    for required in ("index", "what-is-trafficking", "recruitment", "smuggling", "health",
+                     "health-workers", "prevention", "help", "glossary", "references"):
+        assert required in _toc_files()
+
+
+def test_every_cited_source_is_in_the_references() -> None:
+    """Each [S#](src-s#) citation in a chapter points at an entry of the References page."""
+    defined = set(re.findall(r"^\((src-s\d+)\)=", (BOOK / "references.md").read_text(), re.M))
+    cited: set[str] = set()
+    for page in BOOK.rglob("*.md"):
+        cited |= set(re.findall(r"\]\((src-s\d+)\)", page.read_text()))
+    assert cited, "the chapters cite no source"
+    assert cited - defined == set()
+
+
+def test_every_section_label_of_a_method_exists() -> None:
+    """Scenario pages link methods to `modus-<value>` labels in the recruitment chapter."""
+    labels = set(re.findall(r"^\((modus-[a-z-]+)\)=", (BOOK / "recruitment.md").read_text(), re.M))
+    assert {f"modus-{m}" for m in MODI if m != "smuggling"} <= labels
+
+
+@pytest.mark.build
+def test_the_course_builds_without_warnings_and_offline(tmp_path: Path) -> None:
+    """`waspada build --strict` succeeds and no built page links or loads another host."""
+    result = subprocess.run(
+        [sys.executable, "-m", "waspada", "--project", str(ROOT), "build", "--lang", "en",
+         "--strict", "--output", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = list((tmp_path / "en").rglob("*.html"))
+    assert len(pages) >= 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html), page.name
+    assert (tmp_path / "index.html").exists()
