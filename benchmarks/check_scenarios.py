@@ -96,14 +96,22 @@ def main() -> None:
             collection = load_collection(files, root / "help.yml")
             times.append(time.perf_counter() - began)
         if collection.errors:
-            sys.exit("the generated scenarios have errors:\n" + "\n".join(map(str, collection.errors[:5])))
+            sys.exit(
+                "the generated scenarios have errors:\n"
+                + "\n".join(map(str, collection.errors[:5]))
+            )
         began = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "waspada", "--project", str(root), "check"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "waspada", "--project", str(root), "check"],
+            check=True,
+            capture_output=True,
+        )
         cli = time.perf_counter() - began
-    print(f"load + validate {args.scenarios} scenarios x {args.nodes} nodes: "
-          f"best {min(times):.3f} s, median {statistics.median(times):.3f} s "
-          f"({args.repeat} runs)")
+    print(
+        f"load + validate {args.scenarios} scenarios x {args.nodes} nodes: "
+        f"best {min(times):.3f} s, median {statistics.median(times):.3f} s "
+        f"({args.repeat} runs)"
+    )
     print(f"`waspada check` on the same files, Python start-up included: {cli:.3f} s")
 
 

@@ -51,6 +51,7 @@ def make_project(root: Path) -> Path:
     (root / "scenarios").mkdir(parents=True, exist_ok=True)
     if not (root / "_config.yml").exists():
         (root / "_config.yml").write_text("title: Test course\n", encoding="utf-8")
+    if not (root / "help.yml").exists():
         shutil.copyfile(HELP_FILE, root / "help.yml")
     return root
 

@@ -38,7 +38,8 @@ def make_project(tmp_path: Path, page: str) -> Path:
     (src / "conf.py").write_text(
         "extensions = ['myst_parser', 'waspada.book']\n"
         "waspada_scenarios = 'scenarios'\nwaspada_help = 'help.yml'\nwaspada_locales = 'locales'\n"
-        "exclude_patterns = ['scenarios']\n")
+        "exclude_patterns = ['scenarios']\n"
+    )
     shutil.copy(ROOT / "help.yml", src / "help.yml")
     (src / "scenarios" / "tiny.yml").write_text(SCENARIO)
     (src / "index.md").write_text("# Home\n\n```{toctree}\nstory\nplain\n```\n")
@@ -50,15 +51,24 @@ def make_project(tmp_path: Path, page: str) -> Path:
 def build(src: Path, builder: str = "html", fresh: bool = True) -> tuple[Path, str]:
     out = src.parent / "out" / builder
     warnings = io.StringIO()
-    app = Sphinx(str(src), str(src), str(out), str(src.parent / "doctrees" / builder), builder,
-                 status=None, warning=warnings, freshenv=fresh)
+    app = Sphinx(
+        str(src),
+        str(src),
+        str(out),
+        str(src.parent / "doctrees" / builder),
+        builder,
+        status=None,
+        warning=warnings,
+        freshenv=fresh,
+    )
     app.build()
     return out, warnings.getvalue()
 
 
 def payload_of(html: str) -> dict:
-    match = re.search(r'<script type="application/json" class="wsp-payload">(.*?)</script>', html,
-                      re.S)
+    match = re.search(
+        r'<script type="application/json" class="wsp-payload">(.*?)</script>', html, re.S
+    )
     assert match, "no payload in the page"
     return json.loads(match.group(1))
 
@@ -88,7 +98,7 @@ def test_script_end_tags_in_text_cannot_break_out(tmp_path: Path) -> None:
     src = make_project(tmp_path, "# Story\n\n```{scenario} tiny\n```\n")
     out, _ = build(src)
     html = (out / "story.html").read_text()
-    block = html[html.index('class="wsp-payload">'):]
+    block = html[html.index('class="wsp-payload">') :]
     block = block[: block.index("</script>")]
     assert "<script>" not in block and "\\u003c/script\\u003e" in block
     assert payload_of(html)["nodes"]["a"]["text"][0]["p"][0][1].startswith("Opening text </script>")
@@ -98,8 +108,9 @@ def test_unknown_scenario_is_a_located_warning(tmp_path: Path) -> None:
     """A wrong id warns with the page and line, and says what to check."""
     src = make_project(tmp_path, "# Story\n\nText.\n\n```{scenario} tinny\n```\n")
     _, warnings = build(src)
-    assert re.search(r"story\.md:5: WARNING: scenario 'tinny' not found: there is no tinny\.yml",
-                     warnings), warnings
+    assert re.search(
+        r"story\.md:5: WARNING: scenario 'tinny' not found: there is no tinny\.yml", warnings
+    ), warnings
 
 
 def test_broken_scenario_warns_with_its_file_and_line(tmp_path: Path) -> None:
@@ -114,7 +125,7 @@ def test_broken_scenario_warns_with_its_file_and_line(tmp_path: Path) -> None:
 def test_text_builder_gets_a_readable_version(tmp_path: Path) -> None:
     """Builders without JavaScript show the title, summary and opening text."""
     src = make_project(tmp_path, "# Story\n\n```{scenario} tiny\n```\n")
-    out, warnings = build(src, "text")
+    out, _ = build(src, "text")
     text = (out / "story.txt").read_text()
     assert "Tiny story" in text and "A very small story." in text and "Opening text" in text
     assert "Interactive scenario" in text
@@ -141,8 +152,16 @@ def test_doctree_holds_one_scenario_node(tmp_path: Path, mode: str) -> None:
 
     src = make_project(tmp_path, f"# Story\n\n```{{scenario}} tiny\n:mode: {mode}\n```\n")
     out = src.parent / "out" / "html"
-    app = Sphinx(str(src), str(src), str(out), str(src.parent / "dt"), "html", status=None,
-                 warning=io.StringIO(), freshenv=True)
+    app = Sphinx(
+        str(src),
+        str(src),
+        str(out),
+        str(src.parent / "dt"),
+        "html",
+        status=None,
+        warning=io.StringIO(),
+        freshenv=True,
+    )
     app.build()
     doctree = app.env.get_doctree("story")
     found = list(doctree.findall(scenario_node))

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL, ROOT, write_scenario
 
 THREE_ENDINGS = """\
@@ -39,8 +40,14 @@ nodes:
 
 
 def waspada(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "waspada", *args], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "waspada", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 # -- check ---------------------------------------------------------------------------------------
@@ -52,14 +59,16 @@ def test_check_passes_on_a_valid_project(tmp_path):
     result = waspada("check", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stderr == ""
-    assert result.stdout == ("checked 1 scenario file and the help directory: 0 errors, "
-                             "0 warnings: ok\n")
+    assert result.stdout == (
+        "checked 1 scenario file and the help directory: 0 errors, 0 warnings: ok\n"
+    )
 
 
 def test_check_fails_with_the_precise_message(tmp_path):
     """A broken target: exit 1, the located message on stderr, no traceback."""
-    write_scenario(tmp_path, MINIMAL.replace("target: ask", "target: asks")
-                   .replace("  ask:\n", "  asked:\n"))
+    write_scenario(
+        tmp_path, MINIMAL.replace("target: ask", "target: asks").replace("  ask:\n", "  asked:\n")
+    )
     result = waspada("check", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -77,8 +86,9 @@ def test_check_works_from_a_subfolder(tmp_path):
     write_scenario(tmp_path, MINIMAL.replace("kind: safe", "kind: safer"))
     result = waspada("check", cwd=tmp_path / "scenarios")
     assert result.returncode == 1
-    assert result.stderr.startswith("scenarios/minimal.yml:24:13: error: unknown ending kind "
-                                    "'safer' (did you mean 'safe'?)")
+    assert result.stderr.startswith(
+        "scenarios/minimal.yml:24:13: error: unknown ending kind 'safer' (did you mean 'safe'?)"
+    )
 
 
 def test_check_of_a_yaml_syntax_error_has_no_traceback(tmp_path):
@@ -127,13 +137,19 @@ def test_check_passes_on_the_real_repository():
 
 def test_check_of_a_base_60_number_has_no_traceback(tmp_path):
     """'initial: 1:30' is reported as a problem, not a crash."""
-    write_scenario(tmp_path, MINIMAL.replace(
-        "start: offer\n", "start: offer\nvariables:\n  time: {initial: 1:30, min: 0, max: 3}\n"))
+    write_scenario(
+        tmp_path,
+        MINIMAL.replace(
+            "start: offer\n", "start: offer\nvariables:\n  time: {initial: 1:30, min: 0, max: 3}\n"
+        ),
+    )
     result = waspada("check", cwd=tmp_path)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
-    assert result.stderr == ("scenarios/minimal.yml:8:19: error: the initial value of 'time' must "
-                             "be a whole number such as 3, not '1:30'\n")
+    assert result.stderr == (
+        "scenarios/minimal.yml:8:19: error: the initial value of 'time' must "
+        "be a whole number such as 3, not '1:30'\n"
+    )
 
 
 # -- play ----------------------------------------------------------------------------------------
@@ -152,6 +168,21 @@ def test_play_path_prints_the_route_and_the_ending(tmp_path):
     assert "(Call: 129; WhatsApp: 08111-129-129)" in out
 
 
+def test_play_shows_markup_as_plain_text_with_bullets(tmp_path):
+    """In the terminal, emphasis loses its stars and list items stay one per line."""
+    write_scenario(
+        tmp_path,
+        MINIMAL.replace(
+            "    text: Sari walks home and tells her mother.\n",
+            "    text: |\n      Sari walks home. She *tells*:\n\n      - her mother\n"
+            "      - the village head\n",
+        ),
+    )
+    result = waspada("play", "minimal", "--path", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Sari walks home. She tells:\n\n  - her mother\n  - the village head\n" in result.stdout
+
+
 def test_play_path_json_gives_node_ending_and_values(tmp_path):
     """--json prints the route, the node, the ending kind and the values."""
     write_scenario(tmp_path, THREE_ENDINGS)
@@ -160,8 +191,7 @@ def test_play_path_json_gives_node_ending_and_values(tmp_path):
     data = json.loads(result.stdout)
     assert (data["node"], data["ending"], data["values"]) == ("harmed", "harmed", {"risk": 2})
     assert [step["id"] for step in data["route"]] == ["pay", "pay", "harmed"]
-    assert data["route"][2] == {"node": "offer", "choice": 3, "id": "harmed",
-                                "label": "Leave now"}
+    assert data["route"][2] == {"node": "offer", "choice": 3, "id": "harmed", "label": "Leave now"}
 
 
 def test_play_path_that_stops_before_an_ending(tmp_path):
@@ -186,8 +216,10 @@ def test_play_random_reaches_every_ending(tmp_path):
 def test_play_random_is_repeatable_with_a_seed(tmp_path):
     """The same seed gives the same counts."""
     write_scenario(tmp_path, THREE_ENDINGS)
-    runs = [waspada("play", "three", "--random", "50", "--seed", "7", "--json", cwd=tmp_path).stdout
-            for _ in range(2)]
+    runs = [
+        waspada("play", "three", "--random", "50", "--seed", "7", "--json", cwd=tmp_path).stdout
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1]
 
 
@@ -196,7 +228,9 @@ def test_play_bad_path_number_is_a_one_line_error(tmp_path):
     write_scenario(tmp_path, MINIMAL)
     result = waspada("play", "minimal", "--path", "5", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == "waspada play: error: there is no choice 5 at node 'offer'; choose 1 to 2\n"
+    assert result.stderr == (
+        "waspada play: error: there is no choice 5 at node 'offer'; choose 1 to 2\n"
+    )
 
 
 def test_play_path_that_is_not_numbers(tmp_path):
@@ -221,8 +255,9 @@ def test_play_unknown_id_suggests_one(tmp_path):
     write_scenario(tmp_path, MINIMAL)
     result = waspada("play", "minimall", "--path", "1", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == ("waspada play: error: no scenario with id 'minimall' "
-                             "(did you mean 'minimal'?)\n")
+    assert result.stderr == (
+        "waspada play: error: no scenario with id 'minimall' (did you mean 'minimal'?)\n"
+    )
 
 
 def test_play_refuses_a_scenario_with_errors(tmp_path):
@@ -233,6 +268,15 @@ def test_play_refuses_a_scenario_with_errors(tmp_path):
     lines = result.stderr.splitlines()
     assert lines[0].startswith("scenarios/minimal.yml:12:17: error: choice 1 of node 'offer'")
     assert lines[-1] == "waspada play: error: the scenario has errors; fix them first (see above)"
+
+
+def test_play_by_id_is_not_blocked_by_another_broken_file(tmp_path):
+    """A valid scenario can be played by id while another file of the project is broken."""
+    write_scenario(tmp_path, MINIMAL)
+    write_scenario(tmp_path, "id: draft\ntitle: [unfinished\n", name="draft.yml")
+    result = waspada("play", "minimal", "--path", "2", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ending"] == "safe"
 
 
 def test_interactive_play_with_back(tmp_path):

@@ -28,20 +28,20 @@ def course() -> object:
     return collection
 
 
-def test_every_recruitment_method_is_taught_by_a_scenario(course) -> None:  # noqa: ANN001
+def test_every_recruitment_method_is_taught_by_a_scenario(course) -> None:
     """Each method in the fixed vocabulary appears in at least one scenario."""
     taught = {modus for s in course.scenarios.values() for modus in s.modi}
     assert set(MODI) - taught == set()
 
 
-def test_each_audience_has_at_least_three_scenarios(course) -> None:  # noqa: ANN001
+def test_each_audience_has_at_least_three_scenarios(course) -> None:
     """Village, health and school groups each have three or more scenarios to choose from."""
     for audience in AUDIENCES:
         count = sum(audience in s.audiences for s in course.scenarios.values())
         assert count >= 3, f"{audience} has only {count} scenarios"
 
 
-def test_every_scenario_has_a_safe_and_a_harder_ending(course) -> None:  # noqa: ANN001
+def test_every_scenario_has_a_safe_and_a_harder_ending(course) -> None:
     """At least twelve scenarios; each shows a safe outcome and a harmed or mixed one."""
     assert len(course.scenarios) >= 12
     for scenario in course.scenarios.values():
@@ -51,7 +51,7 @@ def test_every_scenario_has_a_safe_and_a_harder_ending(course) -> None:  # noqa:
         assert all(node.ending.help for node in scenario.endings()), scenario.id
 
 
-def test_every_scenario_guides_the_facilitator(course) -> None:  # noqa: ANN001
+def test_every_scenario_guides_the_facilitator(course) -> None:
     """Each scenario has facilitator notes and discussion prompts, and feedback on its choices."""
     for scenario in course.scenarios.values():
         nodes = list(scenario.nodes.values())
@@ -61,7 +61,7 @@ def test_every_scenario_guides_the_facilitator(course) -> None:  # noqa: ANN001
         assert sum(bool(c.feedback) for c in choices) >= 0.8 * len(choices), scenario.id
 
 
-def _texts(scenario) -> list[str]:  # noqa: ANN001
+def _texts(scenario) -> list[str]:
     out = [scenario.title, scenario.summary]
     for node in scenario.nodes.values():
         out += [node.text, node.notes, node.prompt]
@@ -71,7 +71,7 @@ def _texts(scenario) -> list[str]:  # noqa: ANN001
     return out
 
 
-def test_no_phone_number_is_written_into_a_scenario(course) -> None:  # noqa: ANN001
+def test_no_phone_number_is_written_into_a_scenario(course) -> None:
     """Numbers live in help.yml only, so a corrected number is corrected everywhere."""
     numbers = {c.value for s in course.services.values() for c in s.contacts}
     phone_like = re.compile(r"(?:\+62|\b0)\d[\d -]{5,}\d|\b(?:129|110|112)\b")
@@ -86,8 +86,9 @@ def test_random_play_reaches_every_ending(sid: str) -> None:
     """`waspada play --random` reaches every ending of every scenario."""
     out = io.StringIO()
     with redirect_stdout(out):
-        code = main(["--project", str(ROOT), "play", sid, "--random", "3000", "--seed", "1",
-                     "--json"])
+        code = main(
+            ["--project", str(ROOT), "play", sid, "--random", "3000", "--seed", "1", "--json"]
+        )
     assert code == 0
     result = json.loads(out.getvalue())
     assert result["unreached"] == [] and result["stopped"] == 0
@@ -102,8 +103,9 @@ def _toc_files() -> set[str]:
         if "file" in entry:
             files.add(entry["file"])
         if "glob" in entry:
-            files.update(str(p.relative_to(BOOK).with_suffix(""))
-                         for p in BOOK.glob(entry["glob"] + ".md"))
+            files.update(
+                str(p.relative_to(BOOK).with_suffix("")) for p in BOOK.glob(entry["glob"] + ".md")
+            )
         stack += entry.get("sections", [])
     return files
 
@@ -112,8 +114,18 @@ def test_every_chapter_is_in_the_table_of_contents() -> None:
     """No page of book/ is left out of the table of contents (and so out of the build)."""
     pages = {str(p.relative_to(BOOK).with_suffix("")) for p in BOOK.rglob("*.md")}
     assert pages - _toc_files() == set()
-    for required in ("index", "what-is-trafficking", "recruitment", "smuggling", "health",
-                     "health-workers", "prevention", "help", "glossary", "references"):
+    for required in (
+        "index",
+        "what-is-trafficking",
+        "recruitment",
+        "smuggling",
+        "health",
+        "health-workers",
+        "prevention",
+        "help",
+        "glossary",
+        "references",
+    ):
         assert required in _toc_files()
 
 
@@ -137,8 +149,23 @@ def test_every_section_label_of_a_method_exists() -> None:
 def test_the_course_builds_without_warnings_and_offline(tmp_path: Path) -> None:
     """`waspada build --strict` succeeds and no built page links or loads another host."""
     result = subprocess.run(
-        [sys.executable, "-m", "waspada", "--project", str(ROOT), "build", "--lang", "en",
-         "--strict", "--output", str(tmp_path)], capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "waspada",
+            "--project",
+            str(ROOT),
+            "build",
+            "--lang",
+            "en",
+            "--strict",
+            "--output",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     pages = list((tmp_path / "en").rglob("*.html"))
     assert len(pages) >= 20

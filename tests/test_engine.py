@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import load_text
 
+from conftest import load_text
 from waspada.scenario import (
     STATE_FORMAT,
     PlayError,
@@ -65,7 +65,11 @@ def test_start_is_the_start_node_with_initial_values(risky):
     """start() puts the play on the start node with every variable at its initial value."""
     state = start(risky)
     assert (state.scenario, state.node, dict(state.values), state.route) == (
-        "risky", "offer", {"risk": 1, "calls": 0}, ())
+        "risky",
+        "offer",
+        {"risk": 1, "calls": 0},
+        (),
+    )
     assert ending(risky, state) is None
 
 
@@ -139,8 +143,9 @@ def test_choosing_a_hidden_choice_is_a_play_error(risky):
     """'harmed' is hidden at the start: choosing it names what is available."""
     with pytest.raises(PlayError) as info:
         choose(risky, start(risky), "harmed")
-    assert str(info.value) == ("choice 'harmed' is not available at node 'offer' "
-                               "(available: ask, agree, reset, safe)")
+    assert str(info.value) == (
+        "choice 'harmed' is not available at node 'offer' (available: ask, agree, reset, safe)"
+    )
 
 
 def test_choosing_an_unknown_id_is_a_play_error(risky):
@@ -183,7 +188,11 @@ def test_ending_returns_the_ending_of_the_node(risky):
     """ending() gives kind, debrief, messages and help of the node reached."""
     end = ending(risky, play_route(risky, [2, 4]))
     assert (end.kind, end.debrief, end.messages, end.help) == (
-        "harmed", "Bad.", ("Ask.",), ("sapa-129", "police-110"))
+        "harmed",
+        "Bad.",
+        ("Ask.",),
+        ("sapa-129", "police-110"),
+    )
 
 
 def test_states_are_immutable(risky):
@@ -199,8 +208,13 @@ def test_state_to_json_from_json_round_trip(risky):
     """A saved state survives JSON text and compares equal after loading."""
     state = play_route(risky, [2, 1])
     data = json.loads(json.dumps(state.to_json()))
-    assert data == {"format": STATE_FORMAT, "scenario": "risky", "node": "offer",
-                    "values": {"risk": 2, "calls": 1}, "route": ["agree", "ask"]}
+    assert data == {
+        "format": STATE_FORMAT,
+        "scenario": "risky",
+        "node": "offer",
+        "values": {"risk": 2, "calls": 1},
+        "route": ["agree", "ask"],
+    }
     restored = PlayState.from_json(data)
     assert restored == state
     assert hash(restored) == hash(state)
@@ -211,8 +225,9 @@ def test_saved_state_of_another_format_is_refused():
     """A saved state with format 2 is refused with a message naming both formats."""
     with pytest.raises(PlayError) as info:
         PlayState.from_json({"format": 2, "scenario": "risky", "node": "offer"})
-    assert str(info.value) == ("saved progress has format 2; this version of waspada reads "
-                               f"format {STATE_FORMAT}")
+    assert str(info.value) == (
+        f"saved progress has format 2; this version of waspada reads format {STATE_FORMAT}"
+    )
 
 
 def test_saved_state_without_format_is_refused():
@@ -221,11 +236,14 @@ def test_saved_state_without_format_is_refused():
         PlayState.from_json({"scenario": "risky", "node": "offer"})
 
 
-@pytest.mark.parametrize("data", [
-    {"format": STATE_FORMAT, "node": "offer"},
-    {"format": STATE_FORMAT, "scenario": "risky", "node": "offer", "values": {"risk": "high"}},
-    {"format": STATE_FORMAT, "scenario": "risky", "node": "offer", "values": [1, 2]},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"format": STATE_FORMAT, "node": "offer"},
+        {"format": STATE_FORMAT, "scenario": "risky", "node": "offer", "values": {"risk": "high"}},
+        {"format": STATE_FORMAT, "scenario": "risky", "node": "offer", "values": [1, 2]},
+    ],
+)
 def test_damaged_saved_state_is_a_play_error(data):
     """Missing keys or non-numbers in saved progress are 'damaged', never a raw exception."""
     with pytest.raises(PlayError, match="saved progress is damaged"):

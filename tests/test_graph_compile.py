@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import HELP_FILE, MINIMAL, load_text
 
+from conftest import HELP_FILE, MINIMAL, load_text
 from waspada.scenario import (
     PAYLOAD_FORMAT,
     StateLimitError,
@@ -60,15 +60,25 @@ def test_state_zero_is_the_start_with_initial_values():
     """expand() puts the start node with the initial values first."""
     graph = expand(load(COUNTER))
     assert (graph.states[0].node, graph.states[0].values, graph.states[0].depth) == (
-        "chat", {"trust": 0}, 0)
+        "chat",
+        {"trust": 0},
+        0,
+    )
 
 
 def test_each_node_and_values_pair_is_one_state():
     """'chat' appears once per trust value; endings once per value they are reached with."""
     graph = expand(load(COUNTER))
     pairs = [(s.node, s.values["trust"]) for s in graph.states]
-    assert pairs == [("chat", 0), ("chat", 1), ("safe", 0), ("chat", 2), ("safe", 1),
-                     ("harmed", 2), ("safe", 2)]
+    assert pairs == [
+        ("chat", 0),
+        ("chat", 1),
+        ("safe", 0),
+        ("chat", 2),
+        ("safe", 1),
+        ("harmed", 2),
+        ("safe", 2),
+    ]
     assert len(set(pairs)) == len(pairs)
 
 
@@ -103,7 +113,10 @@ def test_expand_without_variables_has_one_state_per_node(minimal):
     """MINIMAL has three states, one per node, with 'home' shared by two edges."""
     graph = expand(minimal)
     assert [(s.node, s.edges) for s in graph.states] == [
-        ("offer", [("ask", 1), ("home", 2)]), ("ask", [("home", 2)]), ("home", [])]
+        ("offer", [("ask", 1), ("home", 2)]),
+        ("ask", [("home", 2)]),
+        ("home", []),
+    ]
 
 
 def test_expand_stops_at_the_state_limit():
@@ -118,16 +131,22 @@ def test_expand_stops_at_the_state_limit():
 
 def test_payload_has_the_documented_format_and_shape(minimal):
     """The payload is JSON-ready, carries format 1, the language, the id and the graph."""
-    payload = compile_scenario(minimal, services=SERVICES, lang="id",
-                               course={"title": "Waspada"})
+    payload = compile_scenario(minimal, services=SERVICES, lang="id", course={"title": "Waspada"})
     assert PAYLOAD_FORMAT == 1
     assert json.loads(json.dumps(payload)) == payload
     assert (payload["format"], payload["lang"], payload["id"], payload["course"]) == (
-        1, "id", "minimal", {"title": "Waspada"})
+        1,
+        "id",
+        "minimal",
+        {"title": "Waspada"},
+    )
     assert payload["audiences"] == ["village"] and payload["modi"] == ["deception"]
     assert [s["node"] for s in payload["states"]] == ["offer", "ask", "home"]
-    assert [s["choices"] for s in payload["states"]] == [[["ask", 1], ["home", 2]], [["home", 2]],
-                                                         []]
+    assert [s["choices"] for s in payload["states"]] == [
+        [["ask", 1], ["home", 2]],
+        [["home", 2]],
+        [],
+    ]
 
 
 def test_message_context_joins_scenario_node_and_choice():
@@ -147,23 +166,25 @@ def test_every_string_passes_through_translate_with_its_context(minimal):
 
     compile_scenario(minimal, services=SERVICES, translate=record)
     sapa = SERVICES["sapa-129"]
-    assert sorted(set(calls)) == sorted({
-        ("minimal", "A lift home"),
-        ("minimal", "A stranger offers Sari a lift."),
-        ("minimal:offer", "A stranger at the market offers Sari a lift to the city."),
-        ("minimal:offer:ask", "Ask where the car is going"),
-        ("minimal:offer:ask", "Asking is always allowed."),
-        ("minimal:offer:home", "Say no and walk home"),
-        ("minimal:ask", "The stranger will not say where the car is going."),
-        ("minimal:ask:home", "Walk home"),
-        ("minimal:home", "Sari walks home and tells her mother."),
-        ("minimal:home", "Saying no to a vague offer kept Sari safe."),
-        ("minimal:home", "A real offer survives questions."),
-        ("help:sapa-129", sapa.name),
-        ("help:sapa-129", sapa.description),
-        ("help:sapa-129", "Call"),
-        ("help:sapa-129", "WhatsApp"),
-    })
+    assert sorted(set(calls)) == sorted(
+        {
+            ("minimal", "A lift home"),
+            ("minimal", "A stranger offers Sari a lift."),
+            ("minimal:offer", "A stranger at the market offers Sari a lift to the city."),
+            ("minimal:offer:ask", "Ask where the car is going"),
+            ("minimal:offer:ask", "Asking is always allowed."),
+            ("minimal:offer:home", "Say no and walk home"),
+            ("minimal:ask", "The stranger will not say where the car is going."),
+            ("minimal:ask:home", "Walk home"),
+            ("minimal:home", "Sari walks home and tells her mother."),
+            ("minimal:home", "Saying no to a vague offer kept Sari safe."),
+            ("minimal:home", "A real offer survives questions."),
+            ("help:sapa-129", sapa.name),
+            ("help:sapa-129", sapa.description),
+            ("help:sapa-129", "Call"),
+            ("help:sapa-129", "WhatsApp"),
+        }
+    )
 
 
 def test_translated_strings_reach_the_payload(minimal):
@@ -171,8 +192,9 @@ def test_translated_strings_reach_the_payload(minimal):
     payload = compile_scenario(minimal, services=SERVICES, translate=wrap)
     offer = payload["nodes"]["offer"]
     assert payload["title"] == "[minimal]A lift home"
-    assert offer["text"] == [{"p": [["", "[minimal:offer]A stranger at the market offers Sari a "
-                                         "lift to the city."]]}]
+    assert offer["text"] == [
+        {"p": [["", "[minimal:offer]A stranger at the market offers Sari a lift to the city."]]}
+    ]
     assert offer["choices"]["ask"] == {
         "label": [["", "[minimal:offer:ask]Ask where the car is going"]],
         "feedback": [{"p": [["", "[minimal:offer:ask]Asking is always allowed."]]}],
@@ -183,8 +205,12 @@ def test_translated_strings_reach_the_payload(minimal):
     assert end["messages"] == [[["", "[minimal:home]A real offer survives questions."]]]
     (sapa,) = end["help"]
     assert sapa["name"].startswith("[help:sapa-129]SAPA 129")
-    assert sapa["contacts"][0] == {"kind": "phone", "label": "[help:sapa-129]Call",
-                                   "value": "129", "href": "tel:129"}
+    assert sapa["contacts"][0] == {
+        "kind": "phone",
+        "label": "[help:sapa-129]Call",
+        "value": "129",
+        "href": "tel:129",
+    }
     assert sapa["checked"] == "2026-11-27"
 
 
@@ -216,28 +242,43 @@ def test_ending_title_is_translated_in_the_node_context(minimal):
 
 def test_markup_is_data_and_html_stays_literal():
     """'<script>' in a text is a literal string run; emphasis becomes an 'em' run."""
-    scenario = load(MINIMAL.replace(
-        "text: Sari walks home and tells her mother.",
-        "text: 'Sari types <script>alert(1)</script> and *waits*.'"))
+    scenario = load(
+        MINIMAL.replace(
+            "text: Sari walks home and tells her mother.",
+            "text: 'Sari types <script>alert(1)</script> and *waits*.'",
+        )
+    )
     payload = compile_scenario(scenario, services=SERVICES)
     assert payload["nodes"]["home"]["text"] == [
-        {"p": [["", "Sari types <script>alert(1)</script> and "], ["em", "waits"], ["", "."]]}]
+        {"p": [["", "Sari types <script>alert(1)</script> and "], ["em", "waits"], ["", "."]]}
+    ]
 
 
 def test_markup_from_a_translation_is_also_rendered_as_data(minimal):
     """A translator's '<b>' stays text; their '**' becomes a strong run."""
-    payload = compile_scenario(minimal, services=SERVICES,
-                               translate=lambda ctx, msg: "<b>Awas</b> **sekarang**")
+    payload = compile_scenario(
+        minimal, services=SERVICES, translate=lambda ctx, msg: "<b>Awas</b> **sekarang**"
+    )
     assert payload["nodes"]["ask"]["choices"]["home"]["label"] == [
-        ["", "<b>Awas</b> "], ["strong", "sekarang"]]
+        ["", "<b>Awas</b> "],
+        ["strong", "sekarang"],
+    ]
 
 
 def test_step_label_fills_in_the_decision_number():
     """ui['step_label'] gets depth + 1; endings get no label; step_label is not left in ui."""
-    payload = compile_scenario(load(COUNTER), services=SERVICES,
-                               ui={"step_label": "Langkah {number}", "back": "Kembali"})
+    payload = compile_scenario(
+        load(COUNTER), services=SERVICES, ui={"step_label": "Langkah {number}", "back": "Kembali"}
+    )
     assert [s["label"] for s in payload["states"]] == [
-        "Langkah 1", "Langkah 2", "", "Langkah 3", "", "", ""]
+        "Langkah 1",
+        "Langkah 2",
+        "",
+        "Langkah 3",
+        "",
+        "",
+        "",
+    ]
     assert payload["ui"] == {"back": "Kembali"}
 
 
@@ -263,8 +304,9 @@ def test_variables_and_values_are_in_the_payload():
 def test_digest_is_the_same_in_every_language(minimal):
     """Translations and UI strings do not change the digest (saved progress stays valid)."""
     english = compile_scenario(minimal, services=SERVICES)
-    other = compile_scenario(minimal, services=SERVICES, translate=wrap, lang="id",
-                             ui={"step_label": "Langkah {number}"})
+    other = compile_scenario(
+        minimal, services=SERVICES, translate=wrap, lang="id", ui={"step_label": "Langkah {number}"}
+    )
     assert len(english["digest"]) == 16
     assert english["digest"] == other["digest"]
 
@@ -280,8 +322,10 @@ def test_digest_changes_when_the_graph_changes(minimal):
 def test_digest_ignores_text_edits(minimal):
     """Rewording a node does not change the digest."""
     reworded = load(MINIMAL.replace("Sari walks home", "Sari runs home"))
-    assert compile_scenario(reworded, services=SERVICES)["digest"] == \
-        compile_scenario(minimal, services=SERVICES)["digest"]
+    assert (
+        compile_scenario(reworded, services=SERVICES)["digest"]
+        == compile_scenario(minimal, services=SERVICES)["digest"]
+    )
 
 
 def test_no_translation_returns_the_message():

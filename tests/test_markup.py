@@ -23,7 +23,12 @@ def test_several_blank_lines_are_one_break():
 def test_emphasis_and_strong_are_runs():
     """'*x*' is an em run and '**y**' a strong run between plain runs."""
     assert render_inline("a *b* **c** d") == [
-        ["", "a "], ["em", "b"], ["", " "], ["strong", "c"], ["", " d"]]
+        ["", "a "],
+        ["em", "b"],
+        ["", " "],
+        ["strong", "c"],
+        ["", " d"],
+    ]
 
 
 def test_lone_asterisks_are_not_emphasis():
@@ -49,13 +54,16 @@ def test_star_bullets_also_make_a_list():
 def test_wrapped_list_item_continues_on_an_indented_line():
     """An indented line after an item belongs to that item."""
     assert render_blocks("- first item\n  wraps here\n- second") == [
-        {"ul": [[["", "first item wraps here"]], [["", "second"]]]}]
+        {"ul": [[["", "first item wraps here"]], [["", "second"]]]}
+    ]
 
 
 def test_unindented_line_after_a_list_ends_it():
     """A line without indentation after a list is a new paragraph, not part of the item."""
     assert render_blocks("- item\nnot the item") == [
-        {"ul": [[["", "item"]]]}, {"p": [["", "not the item"]]}]
+        {"ul": [[["", "item"]]]},
+        {"p": [["", "not the item"]]},
+    ]
 
 
 def test_trailing_backslash_is_a_hard_line_break():
@@ -67,7 +75,8 @@ def test_trailing_backslash_is_a_hard_line_break():
 def test_html_is_kept_as_literal_text():
     """Tags and entities are plain text in a plain run, never parsed."""
     assert render_blocks("<b>x</b> &amp; <script>alert(1)</script>") == [
-        {"p": [["", "<b>x</b> &amp; <script>alert(1)</script>"]]}]
+        {"p": [["", "<b>x</b> &amp; <script>alert(1)</script>"]]}
+    ]
 
 
 def test_html_inside_emphasis_stays_literal():
@@ -78,7 +87,8 @@ def test_html_inside_emphasis_stays_literal():
 def test_markdown_links_and_headings_are_plain_text():
     """Links and headings are not part of the subset and are shown as typed."""
     assert render_blocks("# Title\n[click](http://example.com)") == [
-        {"p": [["", "# Title [click](http://example.com)"]]}]
+        {"p": [["", "# Title [click](http://example.com)"]]}
+    ]
 
 
 def test_plain_removes_emphasis_markers():

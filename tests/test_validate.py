@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import MINIMAL, load_text, write_scenario
-
 from waspada.scenario import (
     Choice,
     Ending,
@@ -29,12 +28,14 @@ def test_minimal_scenario_has_no_graph_problems(tmp_path):
     assert check(tmp_path, write_scenario(tmp_path, MINIMAL)) == []
 
 
-# -- links and reachability ------------------------------------------------------------------------
+# -- links and reachability -----------------------------------------------------------------------
 
 
 def test_unknown_target_is_located_and_suggests_a_node(tmp_path):
     """A target that is no node is reported at the target value, with the closest node id."""
-    path = write_scenario(tmp_path, """\
+    path = write_scenario(
+        tmp_path,
+        """\
         id: job-offer
         title: A job offer
         audiences: [village]
@@ -50,8 +51,9 @@ def test_unknown_target_is_located_and_suggests_a_node(tmp_path):
                 target: bus
           bus-stop:
             text: Her brother says the company does not exist.
-            ending: {kind: safe, debrief: Checking helped., messages: [Check first.], help: [sapa-129]}
-        """)
+            ending: {kind: safe, debrief: Checking helped., messages: [Check.], help: [sapa-129]}
+        """,
+    )
     assert check(tmp_path, path) == [
         "scenarios/job-offer.yml:13:17: error: choice 2 of node 'offer' goes to 'bus', which does "
         "not exist (did you mean 'bus-stop'?)"
@@ -62,19 +64,25 @@ def test_unknown_target_without_a_close_node_has_no_suggestion(tmp_path):
     """When no node id is close, the message ends without '(did you mean ...)'."""
     path = write_scenario(tmp_path, MINIMAL.replace("target: ask", "target: zzz"))
     problems = check(tmp_path, path)
-    assert problems[0] == ("scenarios/minimal.yml:12:17: error: choice 1 of node 'offer' goes to "
-                           "'zzz', which does not exist")
+    assert problems[0] == (
+        "scenarios/minimal.yml:12:17: error: choice 1 of node 'offer' goes to "
+        "'zzz', which does not exist"
+    )
 
 
 def test_unreachable_node_is_reported(tmp_path):
     """A node no choice leads to cannot be reached from the start."""
-    path = write_scenario(tmp_path, MINIMAL + """\
+    path = write_scenario(
+        tmp_path,
+        MINIMAL
+        + """\
   orphan:
     text: Nobody comes here.
     choices:
       - label: Go home
         target: home
-""")
+""",
+    )
     assert check(tmp_path, path) == [
         "scenarios/minimal.yml:29:3: error: node 'orphan' cannot be reached from the start node "
         "'offer'; lead a choice to it or remove it"
@@ -83,7 +91,9 @@ def test_unreachable_node_is_reported(tmp_path):
 
 def test_loop_without_exit_is_reported_for_every_node_in_it(tmp_path):
     """Two nodes that only lead to each other: neither can reach an ending."""
-    path = write_scenario(tmp_path, """\
+    path = write_scenario(
+        tmp_path,
+        """\
         id: loop
         title: Round and round
         audiences: [school]
@@ -106,7 +116,8 @@ def test_loop_without_exit_is_reported_for_every_node_in_it(tmp_path):
           safe:
             text: The account is blocked.
             ending: {kind: safe, debrief: Blocking works., messages: [Block.], help: [sapa-129]}
-        """)
+        """,
+    )
     assert check(tmp_path, path) == [
         "scenarios/loop.yml:12:3: error: from node 'reply' no ending can be reached (its choices "
         "only lead round in a loop); add a choice that leads towards an ending",
@@ -121,10 +132,19 @@ def test_non_ending_node_without_choices_is_reported():
     dead = Location("scenarios/x.yml", 9, 3)
     end = Ending("safe", "Done", ("M",), ("sapa-129",))
     scenario = Scenario(
-        id="x", title="X", summary="", audiences=("village",), modi=("deception",), start="a",
+        id="x",
+        title="X",
+        summary="",
+        audiences=("village",),
+        modi=("deception",),
+        start="a",
         nodes={
-            "a": Node("a", "Start", choices=(Choice("dead", "Wait", "dead"),
-                                             Choice("z", "Leave", "z")), location=here),
+            "a": Node(
+                "a",
+                "Start",
+                choices=(Choice("dead", "Wait", "dead"), Choice("z", "Leave", "z")),
+                location=here,
+            ),
             "dead": Node("dead", "Nothing happens.", location=dead),
             "z": Node("z", "End", ending=end),
         },
@@ -153,12 +173,14 @@ def test_scenario_without_any_ending_is_reported():
     ]
 
 
-# -- checks that depend on variable values -----------------------------------------------------------
+# -- checks that depend on variable values --------------------------------------------------------
 
 
 def test_choices_all_hidden_at_some_values(tmp_path):
     """At 'office' with trust=1 the only choice needs trust >= 2: the group would be stuck."""
-    path = write_scenario(tmp_path, """\
+    path = write_scenario(
+        tmp_path,
+        """\
         id: hidden
         title: Hidden
         audiences: [village]
@@ -179,7 +201,8 @@ def test_choices_all_hidden_at_some_values(tmp_path):
           home:
             text: The contract is read at home.
             ending: {kind: mixed, debrief: Reading helps., messages: [Read it.], help: [sapa-129]}
-        """)
+        """,
+    )
     assert check(tmp_path, path) == [
         "scenarios/hidden.yml:14:3: error: at node 'office', when trust=1, every choice is hidden "
         "by its condition; loosen a condition or add a choice without one"
@@ -188,7 +211,9 @@ def test_choices_all_hidden_at_some_values(tmp_path):
 
 def test_node_whose_conditions_never_hold_is_never_shown(tmp_path):
     """'secret' needs risk >= 2, but risk never rises: the node can never be shown."""
-    path = write_scenario(tmp_path, """\
+    path = write_scenario(
+        tmp_path,
+        """\
         id: secret
         title: Secret
         audiences: [village]
@@ -208,7 +233,8 @@ def test_node_whose_conditions_never_hold_is_never_shown(tmp_path):
           z:
             text: Home.
             ending: {kind: safe, debrief: Home., messages: [Stay.], help: [sapa-129]}
-        """)
+        """,
+    )
     assert check(tmp_path, path) == [
         "scenarios/secret.yml:14:3: error: node 'secret' is never shown: the conditions of the "
         "choices that lead to it never hold; loosen them or remove the node"
@@ -217,7 +243,9 @@ def test_node_whose_conditions_never_hold_is_never_shown(tmp_path):
 
 def test_trap_that_exists_only_because_of_a_variable(tmp_path):
     """Every node links towards an ending, but once debt >= 1 'leave' is hidden for good."""
-    path = write_scenario(tmp_path, """\
+    path = write_scenario(
+        tmp_path,
+        """\
         id: debt
         title: Debt
         audiences: [village]
@@ -239,7 +267,8 @@ def test_trap_that_exists_only_because_of_a_variable(tmp_path):
           home:
             text: Home.
             ending: {kind: safe, debrief: Refusing helped., messages: [Refuse.], help: [sapa-129]}
-        """)
+        """,
+    )
     assert check(tmp_path, path) == [
         "scenarios/debt.yml:14:3: error: from node 'work', when debt=1, no ending can be reached; "
         "check the conditions on the way out"
@@ -281,12 +310,14 @@ def test_variables_multiply_situations_up_to_the_limit():
     ]
 
 
-# -- warnings ----------------------------------------------------------------------------------------
+# -- warnings -------------------------------------------------------------------------------------
 
 
 def test_warnings_for_prompt_without_feedback_ending_without_messages_and_unused_variable(tmp_path):
     """Three warnings, each at its place; the check still passes (no errors)."""
-    path = write_scenario(tmp_path, """\
+    path = write_scenario(
+        tmp_path,
+        """\
         id: warn
         title: Warnings
         audiences: [health]
@@ -311,7 +342,8 @@ def test_warnings_for_prompt_without_feedback_ending_without_messages_and_unused
               kind: safe
               debrief: Talking helped.
               help: [sapa-129]
-        """)
+        """,
+    )
     collection = load_collection([path], tmp_path / "help.yml", display_root=tmp_path)
     assert collection.errors == []
     assert [str(p) for p in collection.warnings] == [
@@ -338,7 +370,9 @@ def test_file_name_that_differs_from_the_id_is_a_warning(tmp_path):
 
 def test_graph_errors_suppress_state_level_checks_and_warnings(tmp_path):
     """With a broken link, only the link is reported: no hidden-choice error, no warning."""
-    path = write_scenario(tmp_path, """\
+    path = write_scenario(
+        tmp_path,
+        """\
         id: hidden
         title: Hidden
         audiences: [village]
@@ -360,22 +394,26 @@ def test_graph_errors_suppress_state_level_checks_and_warnings(tmp_path):
           home:
             text: The contract is read at home.
             ending: {kind: mixed, debrief: Reading helps., help: [sapa-129]}
-        """)
+        """,
+    )
     assert check(tmp_path, path) == [
         "scenarios/hidden.yml:14:30: error: choice 3 of node 'meet' goes to 'hom', which does not "
         "exist (did you mean 'home'?)"
     ]
 
 
-# -- collections of files ---------------------------------------------------------------------------
+# -- collections of files -------------------------------------------------------------------------
 
 
 def test_problems_of_several_files_come_in_one_run_sorted_by_file_and_line(tmp_path):
     """Errors from three files are all reported, ordered by file name, then line and column."""
-    write_scenario(tmp_path, MINIMAL.replace("id: minimal", "id: b-story")
-                   .replace("target: ask", "target: asks"))
-    write_scenario(tmp_path, MINIMAL.replace("id: minimal", "id: a-story")
-                   .replace("[sapa-129]", "[sapa]"))
+    write_scenario(
+        tmp_path,
+        MINIMAL.replace("id: minimal", "id: b-story").replace("target: ask", "target: asks"),
+    )
+    write_scenario(
+        tmp_path, MINIMAL.replace("id: minimal", "id: a-story").replace("[sapa-129]", "[sapa]")
+    )
     write_scenario(tmp_path, "id: c-story\ntitle: [broken\n")
     paths = sorted((tmp_path / "scenarios").glob("*.yml"), reverse=True)  # order must not matter
     assert check(tmp_path, *paths) == [
@@ -394,8 +432,10 @@ def test_problems_of_several_files_come_in_one_run_sorted_by_file_and_line(tmp_p
 def test_loader_errors_and_graph_errors_of_different_files_in_one_run(tmp_path):
     """One file with a schema error and one with a graph error: both are reported."""
     first = write_scenario(tmp_path, MINIMAL.replace("kind: safe", "kind: sfae"))
-    second = write_scenario(tmp_path, MINIMAL.replace("id: minimal", "id: second")
-                            .replace("target: ask", "target: asks"))
+    second = write_scenario(
+        tmp_path,
+        MINIMAL.replace("id: minimal", "id: second").replace("target: ask", "target: asks"),
+    )
     assert check(tmp_path, first, second) == [
         "scenarios/minimal.yml:24:13: error: unknown ending kind 'sfae' (did you mean 'safe'?); "
         "use one of: safe, mixed, harmed",
@@ -421,9 +461,10 @@ def test_duplicate_scenario_id_across_files(tmp_path):
 def test_problems_in_help_yml_are_reported_with_the_scenarios(tmp_path):
     """A broken help.yml is part of the same run, and its ids are then unknown to endings."""
     path = write_scenario(tmp_path, MINIMAL)
-    (tmp_path / "help.yml").write_text("services:\n  sapa-129:\n    name: SAPA\n",
-                                       encoding="utf-8")
+    (tmp_path / "help.yml").write_text("services:\n  sapa-129:\n    name: SAPA\n", encoding="utf-8")
     problems = check(tmp_path, path)
-    assert problems[0] == "help.yml:3:5: error: service 'sapa-129' has no 'description'; add " \
-                          "'description:'"
+    assert (
+        problems[0] == "help.yml:3:5: error: service 'sapa-129' has no 'description'; add "
+        "'description:'"
+    )
     assert problems[-1].startswith("scenarios/minimal.yml:28:14: error: unknown help id 'sapa-129'")

@@ -33,8 +33,10 @@ def test_front_end_is_the_packaged_module(widget: ScenarioWidget) -> None:
     assert Path(ESM).name == "scenario.js"
     assert "export default { render }" in Path(ESM).read_text(encoding="utf-8")
     assert "import " not in "\n".join(
-        line for line in Path(ESM).read_text(encoding="utf-8").splitlines()
-        if not line.lstrip().startswith(("//", "*", "/*")))
+        line
+        for line in Path(ESM).read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith(("//", "*", "/*"))
+    )
 
 
 def test_choices_made_in_the_browser_reach_python(widget: ScenarioWidget) -> None:
@@ -75,7 +77,9 @@ def test_from_file_reports_a_broken_scenario(tmp_path: Path) -> None:
     (tmp_path / "_config.yml").write_text("title: t\n")
     (tmp_path / "scenarios").mkdir()
     broken = tmp_path / "scenarios" / "broken.yml"
-    broken.write_text("id: broken\ntitle: Broken\naudiences: [village]\nmodi: [deception]\n"
-                      "start: a\nnodes:\n  a: {text: Hi, choices: [{label: Go, target: nowhere}]}\n")
+    broken.write_text(
+        "id: broken\ntitle: Broken\naudiences: [village]\nmodi: [deception]\n"
+        "start: a\nnodes:\n  a: {text: Hi, choices: [{label: Go, target: nowhere}]}\n"
+    )
     with pytest.raises(ValueError, match=r"broken\.yml:7:.*'nowhere', which does not exist"):
         ScenarioWidget.from_file(broken)

@@ -33,8 +33,12 @@ def _message(text: str) -> w.HTML:
     return w.HTML(f'<p class="wsp-app-message">{html.escape(text)}</p>')
 
 
-def player(scenario: str | None = None, lang: str | None = None, mode: str | None = None,
-           project: Project | None = None) -> None:
+def player(
+    scenario: str | None = None,
+    lang: str | None = None,
+    mode: str | None = None,
+    project: Project | None = None,
+) -> None:
     """Show one scenario with a language selector. Arguments default to the URL's query string
     (``?scenario=ID&lang=LANG&mode=facilitator``)."""
     query = _query()
@@ -42,19 +46,31 @@ def player(scenario: str | None = None, lang: str | None = None, mode: str | Non
     sid = scenario or query.get("scenario", "")
     collection = project.load()
     if sid not in collection.scenarios:
-        display(_message(f"Choose a scenario from the gallery (unknown scenario: '{sid}')."
-                         if sid else "Choose a scenario from the gallery."))
+        display(
+            _message(
+                f"Choose a scenario from the gallery (unknown scenario: '{sid}')."
+                if sid
+                else "Choose a scenario from the gallery."
+            )
+        )
         return
     languages = available_languages(project.locales_dir)
     codes = [code for code, _ in languages]
     code = lang or query.get("lang", "en")
     code = code if code in codes else "en"
-    widget = ScenarioWidget(collection.scenarios[sid], collection.services, lang=code,
-                            locales_dir=project.locales_dir,
-                            mode="facilitator" if (mode or query.get("mode")) == "facilitator"
-                            else "learner")
-    chooser = w.Dropdown(options=[(name, c) for c, name in languages], value=code,
-                         description="Language", layout=w.Layout(width="18rem"))
+    widget = ScenarioWidget(
+        collection.scenarios[sid],
+        collection.services,
+        lang=code,
+        locales_dir=project.locales_dir,
+        mode="facilitator" if (mode or query.get("mode")) == "facilitator" else "learner",
+    )
+    chooser = w.Dropdown(
+        options=[(name, c) for c, name in languages],
+        value=code,
+        description="Language",
+        layout=w.Layout(width="18rem"),
+    )
 
     def switch(change: dict) -> None:
         widget.language = change["new"]
@@ -70,8 +86,11 @@ def gallery(project: Project | None = None) -> None:
     query = _query()
     languages = available_languages(project.locales_dir)
     lang = query.get("lang", "en")
-    audience_names = {"village": "Village sessions", "health": "Health workers",
-                      "school": "Schools"}
+    audience_names = {
+        "village": "Village sessions",
+        "health": "Health workers",
+        "school": "Schools",
+    }
     sections = []
     for audience, title in audience_names.items():
         items = []
@@ -85,9 +104,12 @@ def gallery(project: Project | None = None) -> None:
                 f"{html.escape(scenario.title)}</a> "
                 f'<a class="wsp-gallery-facilitate" href="{html.escape(facilitate)}">'
                 f"(facilitator mode)</a><br><span>{html.escape(scenario.summary)}</span><br>"
-                f'<span class="wsp-gallery-modi">{html.escape(", ".join(scenario.modi))}</span></li>')
+                f'<span class="wsp-gallery-modi">{html.escape(", ".join(scenario.modi))}'
+                "</span></li>"
+            )
         sections.append(f"<h2>{html.escape(title)}</h2><ul>{''.join(items)}</ul>")
     picker = " ".join(
         f'<a href="gallery.ipynb?{urlencode({"lang": code})}" lang="{code}">{html.escape(name)}</a>'
-        for code, name in languages)
+        for code, name in languages
+    )
     display(w.HTML(f'<nav aria-label="Language">{picker}</nav>' + "".join(sections)))

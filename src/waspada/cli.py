@@ -56,21 +56,28 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run 'waspada COMMAND --help' for the options of one command.",
     )
     parser.add_argument("--version", action="version", version=f"waspada {__version__}")
-    parser.add_argument("--project", type=Path, default=None,
-                        help="the course folder (default: found from the current folder)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        help="the course folder (default: found from the current folder)",
+    )
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     check = sub.add_parser(
-        "check", help="check scenarios and the help directory; exit 1 on any error",
+        "check",
+        help="check scenarios and the help directory; exit 1 on any error",
         description="Check scenario files (all of scenarios/ by default) and help.yml. Every "
         "problem of every file is printed as FILE:LINE:COLUMN: error|warning: message. Exit "
-        "status 1 if there is any error.")
+        "status 1 if there is any error.",
+    )
     check.add_argument("paths", nargs="*", type=Path, help="scenario files or folders to check")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.set_defaults(func=cmd_check, command="check")
 
     play = sub.add_parser(
-        "play", help="play a scenario in the terminal",
+        "play",
+        help="play a scenario in the terminal",
         description="Play a scenario in the terminal: interactively by default, a scripted route "
         "with --path, or many random routes with --random.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -79,45 +86,70 @@ def _parser() -> argparse.ArgumentParser:
               waspada play cafe-singer
               waspada play scenarios/cafe-singer.yml --path 1,2,1
               waspada play cafe-singer --random 500 --seed 7
-              waspada play cafe-singer --path 1,1 --json"""))
+              waspada play cafe-singer --path 1,1 --json"""),
+    )
     play.add_argument("scenario", help="a scenario id or the path of a scenario file")
     mode = play.add_mutually_exclusive_group()
     mode.add_argument("--path", help="comma-separated choice numbers, counting from 1")
-    mode.add_argument("--random", type=int, metavar="N", help="play N random routes and report "
-                      "how often each ending was reached")
+    mode.add_argument(
+        "--random",
+        type=int,
+        metavar="N",
+        help="play N random routes and report how often each ending was reached",
+    )
     play.add_argument("--seed", type=int, default=None, help="seed for --random (repeatable runs)")
     play.add_argument("--json", action="store_true", help="print the result as JSON")
-    play.add_argument("--facilitator", action="store_true",
-                      help="also show facilitator notes and discussion prompts")
+    play.add_argument(
+        "--facilitator",
+        action="store_true",
+        help="also show facilitator notes and discussion prompts",
+    )
     play.set_defaults(func=cmd_play, command="play")
 
     build = sub.add_parser(
-        "build", help="build the course website (every language by default)",
+        "build",
+        help="build the course website (every language by default)",
         description="Check the sources, then build the static course website into "
         "_build/html/<lang>/ with a language chooser at _build/html/index.html. The result works "
-        "from a web server or opened straight from disk.")
-    build.add_argument("--lang", action="append", metavar="LANG",
-                       help="build only this language (repeat or comma-separate for several)")
-    build.add_argument("--strict", action="store_true",
-                       help="fail on any Sphinx warning (what the tests use)")
-    build.add_argument("--output", type=Path, default=None,
-                       help="output folder (default: _build/html in the project)")
+        "from a web server or opened straight from disk.",
+    )
+    build.add_argument(
+        "--lang",
+        action="append",
+        metavar="LANG",
+        help="build only this language (repeat or comma-separate for several)",
+    )
+    build.add_argument(
+        "--strict", action="store_true", help="fail on any Sphinx warning (what the tests use)"
+    )
+    build.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="output folder (default: _build/html in the project)",
+    )
     build.set_defaults(func=cmd_build, command="build")
 
     serve = sub.add_parser(
-        "serve", help="serve the Voila apps (scenario player, gallery) on this computer",
+        "serve",
+        help="serve the Voila apps (scenario player, gallery) on this computer",
         description="Start Voila on widgets/ with sources and tracebacks hidden, bound to "
-        "127.0.0.1 unless --lan is given.")
+        "127.0.0.1 unless --lan is given.",
+    )
     serve.add_argument("--port", type=int, default=8866)
-    serve.add_argument("--lan", action="store_true",
-                       help="listen on every network interface, so a classroom can connect; "
-                       "prints the address to share")
+    serve.add_argument(
+        "--lan",
+        action="store_true",
+        help="listen on every network interface, so a classroom can connect; "
+        "prints the address to share",
+    )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
     serve.set_defaults(func=cmd_serve, command="serve")
     return parser
 
 
 # -- check ---------------------------------------------------------------------------------------
+
 
 def _project(args: argparse.Namespace) -> Project:
     return Project.discover(args.project)
@@ -145,12 +177,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors, warnings = len(collection.errors), len(collection.warnings)
     count = len(files) if files is not None else len(project.scenario_files())
     status = "ok" if not errors and not (args.strict and warnings) else "failed"
-    print(f"checked {count} scenario file{'s' * (count != 1)} and the help directory: "
-          f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}: {status}")
+    print(
+        f"checked {count} scenario file{'s' * (count != 1)} and the help directory: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}: {status}"
+    )
     return 0 if status == "ok" else 1
 
 
 # -- play ----------------------------------------------------------------------------------------
+
 
 def _load_one(args: argparse.Namespace) -> tuple[Scenario, dict[str, Service]]:
     path = Path(args.scenario)
@@ -172,7 +207,10 @@ def _load_one(args: argparse.Namespace) -> tuple[Scenario, dict[str, Service]]:
             collection = project.load([path])
     else:
         project = _project(args)
-        collection = project.load()
+        # Load just that file when it is named after the id, so a broken draft elsewhere in the
+        # project does not stop anyone playing a finished scenario.
+        named = [p for p in project.scenario_files() if p.stem == args.scenario]
+        collection = project.load(named or None)
     if collection.errors:
         print_problems(collection.errors)
         raise CommandError("the scenario has errors; fix them first (see above)")
@@ -183,8 +221,10 @@ def _load_one(args: argparse.Namespace) -> tuple[Scenario, dict[str, Service]]:
     if args.scenario not in collection.scenarios:
         from .scenario.problems import suggest
 
-        raise CommandError(f"no scenario with id '{args.scenario}'"
-                           f"{suggest(args.scenario, list(collection.scenarios))}")
+        raise CommandError(
+            f"no scenario with id '{args.scenario}'"
+            f"{suggest(args.scenario, list(collection.scenarios))}"
+        )
     return collection.scenarios[args.scenario], collection.services
 
 
@@ -196,7 +236,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         try:
             numbers = [int(part) for part in args.path.split(",") if part.strip()]
         except ValueError as exc:
-            raise CommandError(f"--path takes choice numbers like 1,2,1, not '{args.path}'") from exc
+            raise CommandError(
+                f"--path takes choice numbers like 1,2,1, not '{args.path}'"
+            ) from exc
         return _play_scripted(scenario, services, numbers, args)
     return _play_interactive(scenario, services, args)
 
@@ -207,19 +249,35 @@ def _wrap(text: str, indent: str = "") -> str:
     for block in render_blocks(text):
         if "p" in block:
             line = "".join("\n" if style == "br" else run for style, run in block["p"])
-            out.append("\n".join(textwrap.fill(" ".join(part.split()), width=78,
-                                                initial_indent=indent, subsequent_indent=indent)
-                                  for part in line.split("\n")))
+            out.append(
+                "\n".join(
+                    textwrap.fill(
+                        " ".join(part.split()),
+                        width=78,
+                        initial_indent=indent,
+                        subsequent_indent=indent,
+                    )
+                    for part in line.split("\n")
+                )
+            )
         else:
-            out.append("\n".join(
-                textwrap.fill(" ".join("".join(run for _, run in item).split()), width=78,
-                              initial_indent=indent + "  - ", subsequent_indent=indent + "    ")
-                for item in block["ul"]))
+            out.append(
+                "\n".join(
+                    textwrap.fill(
+                        " ".join("".join(run for _, run in item).split()),
+                        width=78,
+                        initial_indent=indent + "  - ",
+                        subsequent_indent=indent + "    ",
+                    )
+                    for item in block["ul"]
+                )
+            )
     return "\n\n".join(out)
 
 
-def _show_node(scenario: Scenario, state: PlayState, services: dict[str, Service],
-               facilitator: bool) -> None:
+def _show_node(
+    scenario: Scenario, state: PlayState, services: dict[str, Service], facilitator: bool
+) -> None:
     node = scenario.nodes[state.node]
     print()
     print(_wrap(node.text))
@@ -232,8 +290,14 @@ def _show_node(scenario: Scenario, state: PlayState, services: dict[str, Service
         print(f"\n== Ending ({e.kind}){': ' + plain(e.title) if e.title else ''} ==")
         print(_wrap(e.debrief))
         for message in e.messages:
-            print(textwrap.fill(" ".join(plain(message).split()), width=78,
-                                initial_indent="  * ", subsequent_indent="    "))
+            print(
+                textwrap.fill(
+                    " ".join(plain(message).split()),
+                    width=78,
+                    initial_indent="  * ",
+                    subsequent_indent="    ",
+                )
+            )
         print("\nWhere to get help:")
         for hid in e.help:
             service = services.get(hid)
@@ -255,8 +319,9 @@ def _feedback(scenario: Scenario, state: PlayState, choice_id: str) -> str:
     return ""
 
 
-def _play_interactive(scenario: Scenario, services: dict[str, Service],
-                      args: argparse.Namespace) -> int:
+def _play_interactive(
+    scenario: Scenario, services: dict[str, Service], args: argparse.Namespace
+) -> int:
     print(f"{plain(scenario.title)}\n{'=' * len(plain(scenario.title))}")
     history = [start(scenario)]
     while True:
@@ -293,29 +358,45 @@ def _transcript(scenario: Scenario, numbers: list[int]) -> tuple[PlayState, list
     steps: list[dict[str, Any]] = []
     for number in numbers:
         if scenario.nodes[state.node].is_ending:
-            raise PlayError(f"the route reaches the ending '{state.node}' after {len(steps)} "
-                            f"choices; remove the choice numbers after that")
+            raise PlayError(
+                f"the route reaches the ending '{state.node}' after {len(steps)} "
+                f"choices; remove the choice numbers after that"
+            )
         nxt = choose_number(scenario, state, number)
         chosen = nxt.route[-1]
-        steps.append({"node": state.node, "choice": number, "id": chosen,
-                      "label": plain(next(c.label for c in scenario.nodes[state.node].choices
-                                          if c.id == chosen))})
+        steps.append(
+            {
+                "node": state.node,
+                "choice": number,
+                "id": chosen,
+                "label": plain(
+                    next(c.label for c in scenario.nodes[state.node].choices if c.id == chosen)
+                ),
+            }
+        )
         state = nxt
     return state, steps
 
 
-def _play_scripted(scenario: Scenario, services: dict[str, Service], numbers: list[int],
-                   args: argparse.Namespace) -> int:
+def _play_scripted(
+    scenario: Scenario, services: dict[str, Service], numbers: list[int], args: argparse.Namespace
+) -> int:
     state, steps = _transcript(scenario, numbers)
     node = scenario.nodes[state.node]
     if args.json:
-        print(json.dumps({
-            "scenario": scenario.id,
-            "route": steps,
-            "node": state.node,
-            "ending": node.ending.kind if node.ending else None,
-            "values": dict(state.values),
-        }, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.id,
+                    "route": steps,
+                    "node": state.node,
+                    "ending": node.ending.kind if node.ending else None,
+                    "values": dict(state.values),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     replay = start(scenario)
     print(f"{plain(scenario.title)}\n{'=' * len(plain(scenario.title))}")
@@ -350,9 +431,19 @@ def _play_random(scenario: Scenario, args: argparse.Namespace) -> int:
     endings = [n.id for n in scenario.endings()]
     unreached = [e for e in endings if not reached[e]]
     if args.json:
-        print(json.dumps({"scenario": scenario.id, "routes": args.random, "seed": args.seed,
-                          "endings": {e: reached[e] for e in endings}, "unreached": unreached,
-                          "stopped": stopped}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.id,
+                    "routes": args.random,
+                    "seed": args.seed,
+                    "endings": {e: reached[e] for e in endings},
+                    "unreached": unreached,
+                    "stopped": stopped,
+                },
+                indent=2,
+            )
+        )
         return 0
     print(f"{scenario.id}: {args.random} random routes (seed {args.seed})")
     width = max(len(e) for e in endings)
@@ -361,12 +452,15 @@ def _play_random(scenario: Scenario, args: argparse.Namespace) -> int:
         print(f"  {e:<{width}}  {kind:<6}  {reached[e]:>6}")
     if stopped:
         print(f"  {stopped} routes stopped after {RANDOM_WALK_LIMIT} choices without an ending")
-    print(f"reached {len(endings) - len(unreached)} of {len(endings)} endings"
-          + (f"; never reached: {', '.join(unreached)}" if unreached else ""))
+    print(
+        f"reached {len(endings) - len(unreached)} of {len(endings)} endings"
+        + (f"; never reached: {', '.join(unreached)}" if unreached else "")
+    )
     return 0
 
 
 # -- build and serve -----------------------------------------------------------------------------
+
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .book.build import build_course
@@ -375,7 +469,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     collection = project.load()
     if collection.errors:
         print_problems(collection.problems)
-        raise CommandError("the scenarios have errors; fix them first (see above), nothing was built")
+        raise CommandError(
+            "the scenarios have errors; fix them first (see above), nothing was built"
+        )
     langs = [code for item in (args.lang or []) for code in item.split(",") if code]
     return build_course(project, langs or None, strict=args.strict, output=args.output)
 

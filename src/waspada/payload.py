@@ -12,7 +12,10 @@ from .scenario import Scenario, Service, compile_scenario
 
 
 def scenario_payload(
-    scenario: Scenario, services: dict[str, Service], *, lang: str = "en",
+    scenario: Scenario,
+    services: dict[str, Service],
+    *,
+    lang: str = "en",
     locales_dir: Path | None = None,
 ) -> dict[str, Any]:
     translate = translator(locales_dir, lang) if locales_dir else translator(Path("."), "en")

@@ -25,7 +25,8 @@ class Project:
                 return cls(folder)
         raise ProjectError(
             f"no Waspada course found in {here} or above it (looked for _config.yml next to a "
-            "scenarios/ folder); run the command inside the course folder or pass --project")
+            "scenarios/ folder); run the command inside the course folder or pass --project"
+        )
 
     @property
     def scenario_dir(self) -> Path:
@@ -60,5 +61,6 @@ class Project:
 
     def load(self, files: list[Path] | None = None) -> Collection:
         help_file = self.help_file if self.help_file.is_file() else None
-        return load_collection(files if files is not None else self.scenario_files(), help_file,
-                               display_root=self.root)
+        return load_collection(
+            files if files is not None else self.scenario_files(), help_file, display_root=self.root
+        )

@@ -14,12 +14,16 @@ SHARE = Path(__file__).parent / "share"
 IDLE_KERNEL_SECONDS = 600
 
 
-def voila_command(project: Project, *, port: int = 8866, lan: bool = False,
-                  open_browser: bool = False) -> list[str]:
+def voila_command(
+    project: Project, *, port: int = 8866, lan: bool = False, open_browser: bool = False
+) -> list[str]:
     """The Voila command line: our offline template, no sources, no tracebacks, warm kernels,
     and idle kernels culled (the kernel of a closed tab is otherwise never shut down)."""
     return [
-        sys.executable, "-m", "voila", str(project.root / "widgets"),
+        sys.executable,
+        "-m",
+        "voila",
+        str(project.root / "widgets"),
         f"--port={port}",
         f"--Voila.ip={'0.0.0.0' if lan else '127.0.0.1'}",
         "--template=waspada",
@@ -37,8 +41,7 @@ def voila_command(project: Project, *, port: int = 8866, lan: bool = False,
 def voila_env() -> dict[str, str]:
     """The environment with our template folder on JUPYTER_PATH."""
     env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(SHARE), env.get("JUPYTER_PATH", "")) if p)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH", "")) if p)
     return env
 
 
@@ -51,8 +54,9 @@ def lan_addresses() -> list[str]:
     return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
 
 
-def serve(project: Project, *, port: int = 8866, lan: bool = False,
-          open_browser: bool = True) -> int:
+def serve(
+    project: Project, *, port: int = 8866, lan: bool = False, open_browser: bool = True
+) -> int:
     command = voila_command(project, port=port, lan=lan, open_browser=open_browser)
     print(f"Waspada apps: http://127.0.0.1:{port}/voila/render/gallery.ipynb")
     if lan:

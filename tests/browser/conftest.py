@@ -1,4 +1,5 @@
-"""Real-browser fixtures: Debian's Chromium driven by Python Playwright (never a downloaded browser)."""
+"""Real-browser fixtures: Debian's Chromium driven by Python Playwright (never a downloaded
+browser)."""
 
 from __future__ import annotations
 
@@ -41,9 +42,16 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic", "--allow-file-access-from-files=false"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+                "--allow-file-access-from-files=false",
+            ],
         )
         yield browser
         browser.close()
@@ -93,7 +101,8 @@ def axe_violations(page: object, selector: str | None = None) -> list[dict]:
     _need(AXE, "axe-core (npm)")
     page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
     result = page.evaluate(  # type: ignore[attr-defined]
-        "async (sel) => await axe.run(sel ? document.querySelector(sel) : document)", selector)
+        "async (sel) => await axe.run(sel ? document.querySelector(sel) : document)", selector
+    )
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
@@ -110,7 +119,8 @@ modi: [deception]
 start: a
 nodes:
   a:
-    text: "Before <img src=x onerror=\\"window.__pwned='img'\\"> after <script>window.__pwned='script'</script>"
+    text: "Before <img src=x onerror=\\"window.__pwned='img'\\"> after
+      <script>window.__pwned='script'</script>"
     prompt: "<iframe src=javascript:alert(1)></iframe>"
     choices:
       - label: "<b onclick=alert(1)>bold?</b>"
@@ -126,10 +136,34 @@ nodes:
 """
 
 
+FACILITATED_SCENARIO = """\
+id: village-meeting
+title: A village meeting
+audiences: [village]
+modi: [deception]
+start: a
+nodes:
+  a:
+    text: A recruiter arrives with an offer.
+    notes: Let people speak before you explain.
+    prompt: What would you ask first?
+    choices:
+      - {label: Ask questions, target: b, feedback: Questions protect.}
+      - {label: Sign at once, target: c, feedback: Signing at once leaves no time to check.}
+  b:
+    text: The recruiter leaves.
+    ending: {kind: safe, debrief: Asking helped., messages: [Ask first.], help: [sapa-129]}
+  c:
+    text: The papers were false.
+    ending: {kind: harmed, debrief: Nobody checked., messages: [Check first.], help: [sapa-129]}
+"""
+
+
 @pytest.fixture(scope="session")
-def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A course with the shared vector scenarios and a hostile one, built by `waspada build`."""
+def tiny_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course project with the shared vector scenarios and a hostile one (and the Voila apps)."""
     root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "widgets", root / "widgets")
     (root / "scenarios").mkdir()
     (root / "book").mkdir()
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
@@ -139,25 +173,49 @@ def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(source, root / "scenarios" / source.name)
         ids.append(source.stem)
     (root / "scenarios" / "hostile-text.yml").write_text(XSS_SCENARIO, encoding="utf-8")
+    (root / "scenarios" / "village-meeting.yml").write_text(FACILITATED_SCENARIO)
     pages = ["index"]
     (root / "book" / "index.md").write_text("# Test course\n\nScenarios for tests.\n")
     for sid in [*ids, "hostile-text"]:
         (root / "book" / f"{sid}.md").write_text(f"# {sid}\n\n```{{scenario}} {sid}\n```\n")
         pages.append(sid)
     (root / "book" / "facilitated.md").write_text(
-        f"# Facilitated\n\n```{{scenario}} {ids[0]}\n:mode: facilitator\n```\n")
+        "# Facilitated\n\n```{scenario} village-meeting\n:mode: facilitator\n```\n"
+    )
     pages.append("facilitated")
     toc = "format: jb-book\nroot: index\nchapters:\n" + "".join(
-        f"  - file: {p}\n" for p in pages[1:])
+        f"  - file: {p}\n" for p in pages[1:]
+    )
     (root / "_toc.yml").write_text(toc)
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_book(tiny_course: Path) -> Path:
+    """The tiny course built by `waspada build`; returns the English HTML folder."""
+    root = tiny_course
     result = subprocess.run(
-        [sys.executable, "-m", "waspada", "--project", str(root), "build", "--lang", "en",
-         "--strict"], capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "waspada",
+            "--project",
+            str(root),
+            "build",
+            "--lang",
+            "en",
+            "--strict",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "_build" / "html" / "en"
 
 
 # -- a Voila server per session ----------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -166,23 +224,24 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`waspada serve` on the real project, on a free loopback port, stopped after the tests."""
+def voila_url(tmp_path_factory: pytest.TempPathFactory, tiny_course: Path) -> Iterator[str]:
+    """`waspada serve`'s Voila command on the tiny course, on a free loopback port."""
     port = free_port()
     from waspada.project import Project
     from waspada.serve import voila_command, voila_env
 
-    command = voila_command(Project(ROOT), port=port)
+    command = voila_command(Project(tiny_course), port=port)
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
     log = log_path.open("wb")
-    process = subprocess.Popen(command, env=voila_env(), cwd=ROOT / "widgets",
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, env=voila_env(), cwd=tiny_course / "widgets", stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(base + "/voila/api/shutdown", timeout=1)  # noqa: S310
+                urllib.request.urlopen(base + "/voila/api/shutdown", timeout=1)
             except urllib.error.HTTPError:
                 break  # the server answers
             except OSError:

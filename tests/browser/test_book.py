@@ -12,7 +12,7 @@ from .conftest import VECTORS, axe_violations
 pytestmark = pytest.mark.browser
 
 
-def _vector_cases() -> list[tuple[str, dict]]:
+def vector_cases() -> list[tuple[str, dict]]:
     cases = []
     for file in sorted(VECTORS.glob("*.json")):
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -21,15 +21,18 @@ def _vector_cases() -> list[tuple[str, dict]]:
     return cases
 
 
-def open_scenario(page, book: Path, sid: str) -> None:  # noqa: ANN001
+def open_scenario(page, book: Path, sid: str) -> None:
     page.goto((book / f"{sid}.html").as_uri())
     page.locator(".wsp-root").wait_for()
 
 
-@pytest.mark.parametrize(("sid", "case"), _vector_cases(),
-                         ids=lambda v: v if isinstance(v, str) else ",".join(map(str, v["route"])))
-def test_vectors_match_python_engine(page, tiny_book: Path, sid: str, case: dict) -> None:  # noqa: ANN001
-    """Clicking a shared test route in the book reaches the node, ending and values the engine does."""
+@pytest.mark.parametrize(
+    ("sid", "case"),
+    vector_cases(),
+    ids=lambda v: v if isinstance(v, str) else ",".join(map(str, v["route"])),
+)
+def test_vectors_match_python_engine(page, tiny_book: Path, sid: str, case: dict) -> None:
+    """Clicking a shared test route in the book reaches the engine's node, ending and values."""
     open_scenario(page, tiny_book, sid)
     page.evaluate("localStorage.clear()")
     page.reload()
@@ -46,8 +49,31 @@ def first_vector(tiny_book: Path) -> str:
     return sorted(VECTORS.glob("*.yml"))[0].stem
 
 
-def test_file_url_plays_to_an_ending_resumes_and_clears(page, tiny_book: Path,  # noqa: ANN001
-                                                        requests_seen) -> None:  # noqa: ANN001
+def shortest_route(sid: str) -> list[int]:
+    """Choice numbers (as the buttons show them) along a shortest way to an ending."""
+    from waspada.scenario import expand, load_scenario
+
+    path = VECTORS / f"{sid}.yml"
+    scenario, _ = load_scenario(path)
+    graph = expand(scenario)
+    left = graph.steps_to_ending(scenario)
+    route, here = [], 0
+    while graph.states[here].edges:
+        options = graph.states[here].edges
+        best = min(range(len(options)), key=lambda i: left[options[i][1]])
+        route.append(best + 1)
+        here = options[best][1]
+    return route
+
+
+def play_to_ending(page, sid: str) -> None:
+    for number in shortest_route(sid):
+        page.locator(".wsp-choice").nth(number - 1).click()
+
+
+def test_file_url_plays_to_an_ending_resumes_and_clears(
+    page, tiny_book: Path, requests_seen
+) -> None:
     """Opened from disk, a scenario plays to an ending, survives a reload, and "clear" resets it."""
     sid = first_vector(tiny_book)
     open_scenario(page, tiny_book, sid)
@@ -61,8 +87,9 @@ def test_file_url_plays_to_an_ending_resumes_and_clears(page, tiny_book: Path,  
     page.reload()
     page.locator(".wsp-root").wait_for()
     assert page.locator(".wsp-text").inner_text() == middle_text, "progress did not survive reload"
-    while page.locator(".wsp-choice").count():
-        page.locator(".wsp-choice").first.click()
+    page.get_by_role("button", name="Back").click()
+    assert page.locator(".wsp-text").inner_text() == start_text
+    play_to_ending(page, sid)
     assert page.locator(".wsp-ending").is_visible()
     assert page.locator(".wsp-help").is_visible()
     keys = page.evaluate("Object.keys(localStorage)")
@@ -74,7 +101,7 @@ def test_file_url_plays_to_an_ending_resumes_and_clears(page, tiny_book: Path,  
     assert requests_seen.external() == []
 
 
-def test_hostile_text_is_shown_as_text(page, tiny_book: Path) -> None:  # noqa: ANN001
+def test_hostile_text_is_shown_as_text(page, tiny_book: Path) -> None:
     """Markup in scenario text appears literally; no script, handler or element from it runs."""
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -90,7 +117,7 @@ def test_hostile_text_is_shown_as_text(page, tiny_book: Path) -> None:  # noqa: 
     assert dialogs == []
 
 
-def test_keyboard_only_play(page, tiny_book: Path) -> None:  # noqa: ANN001
+def test_keyboard_only_play(page, tiny_book: Path) -> None:
     """Tab reaches the choices, Enter and number keys choose, and focus moves to the new text."""
     sid = first_vector(tiny_book)
     open_scenario(page, tiny_book, sid)
@@ -105,16 +132,20 @@ def test_keyboard_only_play(page, tiny_book: Path) -> None:  # noqa: ANN001
         pytest.fail("Tab never reached a choice button")
     first_node = page.locator(".wsp-root").get_attribute("data-wsp-node")
     page.keyboard.press("Enter")
-    assert page.locator(".wsp-root").get_attribute("data-wsp-node") != first_node or \
-        page.locator(".wsp-feedback").count() == 1
+    assert (
+        page.locator(".wsp-root").get_attribute("data-wsp-node") != first_node
+        or page.locator(".wsp-feedback").count() == 1
+    )
     assert page.evaluate("document.activeElement.classList.contains('wsp-text')")
     assert page.locator(".wsp-sr[aria-live=polite]").inner_text() != ""
-    while page.locator(".wsp-choice").count():
-        page.keyboard.press("1")
+    page.get_by_role("button", name="Start again").click()
+    page.locator(".wsp-choice").first.focus()
+    for number in shortest_route(sid):
+        page.keyboard.press(str(number))
     assert page.locator(".wsp-ending").is_visible()
 
 
-def test_large_text_toggle_is_remembered(page, tiny_book: Path) -> None:  # noqa: ANN001
+def test_large_text_toggle_is_remembered(page, tiny_book: Path) -> None:
     """The projector mode makes text larger, says it is pressed, and stays on after reload."""
     sid = first_vector(tiny_book)
     open_scenario(page, tiny_book, sid)
@@ -130,28 +161,37 @@ def test_large_text_toggle_is_remembered(page, tiny_book: Path) -> None:  # noqa
     page.get_by_role("button", name="Large text").click()
 
 
-def test_facilitator_mode_shows_discussion_first(page, tiny_book: Path) -> None:  # noqa: ANN001
-    """In facilitator mode the prompt and notes come before the story text and choices."""
+def test_facilitator_mode_shows_discussion_first(page, tiny_book: Path) -> None:
+    """In facilitator mode the prompt and notes come before the story text; the toggle switches
+    to the learner's view, where notes are hidden and the prompt follows the story."""
     page.goto((tiny_book / "facilitated.html").as_uri())
     page.locator(".wsp-root").wait_for()
-    order = page.evaluate(
-        "[...document.querySelector('.wsp-root').children].map(e => e.className)")
-    assert "wsp-discussion" in order
-    assert order.index("wsp-discussion") < order.index("wsp-text")
-    assert page.locator(".wsp-notes").is_visible()
+
+    def order() -> list[str]:
+        return page.evaluate(
+            "[...document.querySelector('.wsp-root').children].map(e => e.className)"
+        )
+
+    assert order().index("wsp-discussion") < order().index("wsp-text")
+    assert page.locator(".wsp-notes").inner_text().endswith("Let people speak before you explain.")
+    toggle = page.get_by_role("button", name="Facilitator view")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert page.locator(".wsp-notes").count() == 0
+    assert order().index("wsp-discussion") > order().index("wsp-text")
 
 
-def test_scenario_page_has_no_serious_accessibility_violations(page, tiny_book: Path) -> None:  # noqa: ANN001
+def test_scenario_page_has_no_serious_accessibility_violations(page, tiny_book: Path) -> None:
     """axe-core finds no serious or critical problem on a scenario page, start and ending."""
     sid = first_vector(tiny_book)
     open_scenario(page, tiny_book, sid)
     assert axe_violations(page) == []
-    while page.locator(".wsp-choice").count():
-        page.locator(".wsp-choice").first.click()
+    play_to_ending(page, sid)
     assert axe_violations(page, ".wsp-root") == []
 
 
-def test_text_fallback_without_javascript(browser, tiny_book: Path) -> None:  # noqa: ANN001
+def test_text_fallback_without_javascript(browser, tiny_book: Path) -> None:
     """With JavaScript off, the page still shows the scenario's title and opening text."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -12,14 +12,24 @@ one front end (``waspada/widget/scenario.js``) on it. Other builders get a reada
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 from .. import __version__
 from .directive import setup_scenario
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _add_templates(app: Sphinx, config: Config) -> None:
+    """Put our template overrides (accessibility fixes to theme components) first in line."""
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
+
 
 def setup(app: Sphinx) -> dict[str, Any]:
     setup_scenario(app)
+    app.connect("config-inited", _add_templates)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,16 +13,23 @@ from ..i18n import available_languages
 from ..project import Project
 
 
-def build_course(project: Project, langs: list[str] | None = None, *, strict: bool = False,
-                 output: Path | None = None) -> int:
+def build_course(
+    project: Project,
+    langs: list[str] | None = None,
+    *,
+    strict: bool = False,
+    output: Path | None = None,
+) -> int:
     known = dict(available_languages(project.locales_dir))
     wanted = langs or list(known)
     unknown = [code for code in wanted if code not in known]
     if unknown:
         from ..cli import CommandError
 
-        raise CommandError(f"unknown language {', '.join(unknown)}; the course has: "
-                           f"{', '.join(known)} (see locales/languages.yml)")
+        raise CommandError(
+            f"unknown language {', '.join(unknown)}; the course has: "
+            f"{', '.join(known)} (see locales/languages.yml)"
+        )
     out = (output or project.build_dir / "html").resolve()
     out.mkdir(parents=True, exist_ok=True)
     failed: list[str] = []
@@ -30,17 +37,28 @@ def build_course(project: Project, langs: list[str] | None = None, *, strict: bo
         began = time.monotonic()
         print(f"[{number}/{len(wanted)}] building {lang} ({known[lang]}) ...", flush=True)
         result = subprocess.run(
-            [sys.executable, "-m", "waspada.book.build", str(project.root), lang, str(out / lang),
-             *(["--strict"] if strict else [])],
-            check=False)
+            [
+                sys.executable,
+                "-m",
+                "waspada.book.build",
+                str(project.root),
+                lang,
+                str(out / lang),
+                *(["--strict"] if strict else []),
+            ],
+            check=False,
+        )
         took = time.monotonic() - began
         if result.returncode:
             failed.append(lang)
-            print(f"[{number}/{len(wanted)}] {lang} failed after {took:.0f} s (see above)",
-                  flush=True)
+            print(
+                f"[{number}/{len(wanted)}] {lang} failed after {took:.0f} s (see above)", flush=True
+            )
         else:
             print(f"[{number}/{len(wanted)}] {lang} done in {took:.0f} s", flush=True)
-    write_chooser(out, [(code, known[code]) for code in known if (out / code / "index.html").exists()])
+    write_chooser(
+        out, [(code, known[code]) for code in known if (out / code / "index.html").exists()]
+    )
     if failed:
         print(f"build failed for: {', '.join(failed)}", file=sys.stderr)
         return 1
@@ -52,8 +70,11 @@ def write_chooser(out: Path, languages: list[tuple[str, str]]) -> None:
     """A small page (no scripts, no external requests) that lists the built languages."""
     items = "\n".join(
         f'    <li><a href="{code}/index.html" hreflang="{code}" lang="{code}">'
-        f"{html.escape(name)}</a></li>" for code, name in languages)
-    (out / "index.html").write_text(f"""<!DOCTYPE html>
+        f"{html.escape(name)}</a></li>"
+        for code, name in languages
+    )
+    (out / "index.html").write_text(
+        f"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -79,7 +100,9 @@ def write_chooser(out: Path, languages: list[tuple[str, str]]) -> None:
   </main>
 </body>
 </html>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 def _build_one(root: Path, lang: str, outdir: Path, strict: bool) -> int:
@@ -92,8 +115,11 @@ def _build_one(root: Path, lang: str, outdir: Path, strict: bool) -> int:
         outdir,
         noconfig=True,
         path_config=str(project.config_file),
-        confoverrides={"external_toc_path": str(project.toc_file), "language": lang,
-                       "latex_individualpages": False},
+        confoverrides={
+            "external_toc_path": str(project.toc_file),
+            "language": lang,
+            "latex_individualpages": False,
+        },
         doctreedir=project.build_dir / ".doctrees" / lang,
         builder="html",
         warningiserror=strict,

@@ -25,7 +25,7 @@ CSS_FILE = "waspada/scenario.css"
 MODES = ("learner", "facilitator")
 
 
-class scenario_node(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+class scenario_node(nodes.General, nodes.Element):
     """A scenario in a page; ``payload`` holds the compiled JSON, children the text fallback."""
 
 
@@ -39,9 +39,11 @@ def _collection(env: Any, sid: str) -> tuple[Collection, Path, Path]:
     stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in (path, help_file))
     key = (str(path), stamp)
     if key not in cache:
-        cache[key] = load_collection([path] if path.exists() else [],
-                                     help_file if help_file.exists() else None,
-                                     display_root=scenario_dir.parent)
+        cache[key] = load_collection(
+            [path] if path.exists() else [],
+            help_file if help_file.exists() else None,
+            display_root=scenario_dir.parent,
+        )
     return cache[key], path, help_file
 
 
@@ -63,13 +65,20 @@ class ScenarioDirective(SphinxDirective):
         if not path.exists():
             logger.warning(
                 f"scenario '{sid}' not found: there is no {path.name} in "
-                f"{path.parent}; check the id in the directive", location=self.get_location(),
-                type="waspada", subtype="scenario")
+                f"{path.parent}; check the id in the directive",
+                location=self.get_location(),
+                type="waspada",
+                subtype="scenario",
+            )
             return []
         if collection.errors or sid not in collection.scenarios:
             for problem in collection.errors:
-                logger.warning(f"{problem.location}: {problem.message}",
-                               location=self.get_location(), type="waspada", subtype="scenario")
+                logger.warning(
+                    f"{problem.location}: {problem.message}",
+                    location=self.get_location(),
+                    type="waspada",
+                    subtype="scenario",
+                )
             return []
         scenario = collection.scenarios[sid]
         lang = self.env.config.language or "en"
@@ -92,8 +101,9 @@ class ScenarioDirective(SphinxDirective):
         for block in start["text"] or []:
             if "p" in block:
                 fallback += nodes.paragraph(text="".join(text for _, text in block["p"]))
-        fallback += nodes.paragraph(text=plain(
-            "(Interactive scenario: open the web version of the course to play it.)"))
+        fallback += nodes.paragraph(
+            text=plain("(Interactive scenario: open the web version of the course to play it.)")
+        )
         node += fallback
         return [node]
 
@@ -105,7 +115,8 @@ def visit_scenario_html(self: Any, node: scenario_node) -> None:
     ident = node["ids"][0] if node["ids"] else ""
     self.body.append(
         f'<div class="wsp-scenario" id="{ident}" data-wsp-mode="{node["mode"]}">'
-        f'<script type="application/json" class="wsp-payload">{data}</script>')
+        f'<script type="application/json" class="wsp-payload">{data}</script>'
+    )
 
 
 def depart_scenario_html(self: Any, node: scenario_node) -> None:
@@ -116,8 +127,13 @@ def _skip(self: Any, node: nodes.Node) -> None:
     pass
 
 
-def _add_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                doctree: nodes.document | None) -> None:
+def _add_assets(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
     if doctree is not None and next(iter(doctree.findall(scenario_node)), None) is not None:
         app.add_js_file(JS_FILE, loading_method="defer")
         app.add_css_file(CSS_FILE)
@@ -132,9 +148,11 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     source = (WIDGET_DIR / "scenario.js").read_text(encoding="utf-8")
     loader = (STATIC_DIR / "loader.js").read_text(encoding="utf-8")
     (target / "scenario-player.js").write_text(
-        "window.WSP_SCENARIO_SOURCE = " + json.dumps(source) + ";\n" + loader, encoding="utf-8")
+        "window.WSP_SCENARIO_SOURCE = " + json.dumps(source) + ";\n" + loader, encoding="utf-8"
+    )
     (target / "scenario.css").write_text(
-        (WIDGET_DIR / "scenario.css").read_text(encoding="utf-8"), encoding="utf-8")
+        (WIDGET_DIR / "scenario.css").read_text(encoding="utf-8"), encoding="utf-8"
+    )
 
 
 def setup_scenario(app: Sphinx) -> None:

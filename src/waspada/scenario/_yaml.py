@@ -44,16 +44,23 @@ def compose_text(text: str, file: str) -> tuple[Node | None, Problem | None]:
         what = exc.problem or exc.context or "unreadable YAML"
         return None, Problem(
             Location(file, line, col),
-            f"YAML syntax: {what}; check the indentation and quoting on this line and the one above",
+            f"YAML syntax: {what}; check the indentation and quoting on this line and the one "
+            "above",
         )
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
-        before = text[: exc.position]
+        # libyaml counts bytes of the UTF-8 text, PyYAML's pure-Python reader counts characters.
+        if _Loader is not yaml.BaseLoader:
+            before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
+        else:
+            before = text[: exc.position]
+        exc.position = len(before)
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         return None, Problem(
             Location(file, line, col),
             f"the invisible character U+{code:04X} is not allowed in YAML; delete it or retype "
-            "the text around it")
+            "the text around it",
+        )
     except yaml.YAMLError as exc:  # pragma: no cover - every other PyYAML error is marked
         return None, Problem(Location(file), f"YAML syntax: {exc}")
 
@@ -97,7 +104,8 @@ class Reader:
         allowed: tuple[str, ...] | None = None,
         required: tuple[str, ...] = (),
     ) -> dict[str, tuple[ScalarNode, Node]] | None:
-        """Return ``{key: (key_node, value_node)}``; report type, duplicate, unknown, missing keys."""
+        """Return ``{key: (key_node, value_node)}``; report type, duplicate, unknown and missing
+        keys."""
         if not isinstance(node, MappingNode):
             self.error(node, f"{what} must be a mapping of 'key: value' lines, not {kind(node)}")
             return None
@@ -109,12 +117,18 @@ class Reader:
             key = key_node.value
             if key in out:
                 first = out[key][0].start_mark.line + 1
-                self.error(key_node, f"'{key}' appears twice in {what} (first on line {first}); "
-                           "remove or rename one")
+                self.error(
+                    key_node,
+                    f"'{key}' appears twice in {what} (first on line {first}); "
+                    "remove or rename one",
+                )
                 continue
             if allowed is not None and key not in allowed:
-                self.error(key_node, f"unknown key '{key}' in {what}{suggest(key, allowed)}; "
-                           f"allowed keys: {', '.join(allowed)}")
+                self.error(
+                    key_node,
+                    f"unknown key '{key}' in {what}{suggest(key, allowed)}; "
+                    f"allowed keys: {', '.join(allowed)}",
+                )
                 continue
             out[key] = (key_node, value_node)
         for key in required:
@@ -128,7 +142,7 @@ class Reader:
             self.error(node, f"{what} must be text, not {kind(node)}")
             return None
         value = node.value.strip()
-        if not value:
+        if not value or is_null(node):
             self.error(node, f"{what} is empty; write the text or remove the key")
             return None
         return value
@@ -136,8 +150,11 @@ class Reader:
     def slug(self, node: Node, what: str) -> str | None:
         value = self.text(node, what)
         if value is not None and not SLUG.match(value):
-            self.error(node, f"{what} '{value}' is not a valid id; use lower-case letters, digits "
-                       "and single hyphens, such as 'bus-stop'")
+            self.error(
+                node,
+                f"{what} '{value}' is not a valid id; use lower-case letters, digits "
+                "and single hyphens, such as 'bus-stop'",
+            )
             return None
         return value
 
@@ -154,8 +171,9 @@ class Reader:
             return list(node.value)
         if allow_scalar and isinstance(node, ScalarNode) and not is_null(node):
             return [node]
-        self.error(node, f"{what} must be a list (lines starting with '- ' or [a, b]), "
-                   f"not {kind(node)}")
+        self.error(
+            node, f"{what} must be a list (lines starting with '- ' or [a, b]), not {kind(node)}"
+        )
         return None
 
 

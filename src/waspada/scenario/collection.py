@@ -57,17 +57,24 @@ def load_collection(
             result.problems += validate(scenario)
         if scenario.id in result.scenarios:
             first = result.files[scenario.id]
-            result.problems.append(Problem(
-                Location(shown(path), scenario.location.line, scenario.location.column),
-                f"scenario id '{scenario.id}' is already used by {shown(first)}; ids must be "
-                "unique, so rename one"))
+            result.problems.append(
+                Problem(
+                    Location(shown(path), scenario.location.line, scenario.location.column),
+                    f"scenario id '{scenario.id}' is already used by {shown(first)}; ids must be "
+                    "unique, so rename one",
+                )
+            )
             continue
         if path.stem != scenario.id:
-            result.problems.append(Problem(
-                scenario.location, f"the file is named '{path.name}' but the scenario id is "
-                f"'{scenario.id}'; name the file '{scenario.id}{path.suffix}'", severity=Severity.WARNING))
+            result.problems.append(
+                Problem(
+                    scenario.location,
+                    f"the file is named '{path.name}' but the scenario id is "
+                    f"'{scenario.id}'; name the file '{scenario.id}{path.suffix}'",
+                    severity=Severity.WARNING,
+                )
+            )
         result.scenarios[scenario.id] = scenario
         result.files[scenario.id] = path
     result.problems = sort_problems(result.problems)
     return result
-

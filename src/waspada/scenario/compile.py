@@ -28,7 +28,9 @@ def no_translation(context: str, message: str) -> str:
     return message
 
 
-def message_context(scenario_id: str, node_id: str | None = None, choice_id: str | None = None) -> str:
+def message_context(
+    scenario_id: str, node_id: str | None = None, choice_id: str | None = None
+) -> str:
     """The gettext context of a scenario message: ``scenario[:node[:choice]]``."""
     return ":".join(part for part in (scenario_id, node_id, choice_id) if part)
 
@@ -90,14 +92,18 @@ def compile_scenario(
     states = []
     for index, state in enumerate(graph.states):
         left = remaining[index] or 0
-        states.append({
-            "node": state.node,
-            "values": state.values,
-            "choices": [[cid, target] for cid, target in state.edges],
-            "label": step_label.format(number=state.depth + 1) if state.edges else "",
-            # Share of the shortest way to an ending already behind the group, for a progress bar.
-            "progress": round(state.depth / (state.depth + left), 3) if state.depth + left else 1,
-        })
+        states.append(
+            {
+                "node": state.node,
+                "values": state.values,
+                "choices": [[cid, target] for cid, target in state.edges],
+                "label": step_label.format(number=state.depth + 1) if state.edges else "",
+                # Share of the shortest way to an ending already behind the group (progress bar).
+                "progress": round(state.depth / (state.depth + left), 3)
+                if state.depth + left
+                else 1,
+            }
+        )
 
     structure = json.dumps([sid, [[s["node"], s["choices"]] for s in states]], sort_keys=True)
     return {

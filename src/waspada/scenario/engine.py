@@ -63,12 +63,17 @@ class PlayState:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PlayState:
         if data.get("format") != STATE_FORMAT:
-            raise PlayError(f"saved progress has format {data.get('format')!r}; this version of "
-                            f"waspada reads format {STATE_FORMAT}")
+            raise PlayError(
+                f"saved progress has format {data.get('format')!r}; this version of "
+                f"waspada reads format {STATE_FORMAT}"
+            )
         try:
-            return cls(str(data["scenario"]), str(data["node"]),
-                       {str(k): int(v) for k, v in dict(data.get("values", {})).items()},
-                       tuple(str(c) for c in data.get("route", ())))
+            return cls(
+                str(data["scenario"]),
+                str(data["node"]),
+                {str(k): int(v) for k, v in dict(data.get("values", {})).items()},
+                tuple(str(c) for c in data.get("route", ())),
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise PlayError(f"saved progress is damaged: {exc}") from exc
 
@@ -94,12 +99,14 @@ def choose(scenario: Scenario, state: PlayState, choice: Choice | str) -> PlaySt
             break
     else:
         offered = ", ".join(c.id for c in available_choices(scenario, state)) or "none"
-        raise PlayError(f"choice '{cid}' is not available at node '{state.node}' "
-                        f"(available: {offered})")
+        raise PlayError(
+            f"choice '{cid}' is not available at node '{state.node}' (available: {offered})"
+        )
     values = dict(state.values)
     for effect in option.effects:
         values[effect.variable] = scenario.variables[effect.variable].clamp(
-            effect.apply(values[effect.variable]))
+            effect.apply(values[effect.variable])
+        )
     return PlayState(state.scenario, option.target, values, (*state.route, option.id))
 
 
@@ -107,8 +114,9 @@ def choose_number(scenario: Scenario, state: PlayState, number: int) -> PlayStat
     """Take the ``number``-th available choice, counting from 1 (what a player sees)."""
     options = available_choices(scenario, state)
     if not 1 <= number <= len(options):
-        raise PlayError(f"there is no choice {number} at node '{state.node}'; "
-                        f"choose 1 to {len(options)}")
+        raise PlayError(
+            f"there is no choice {number} at node '{state.node}'; choose 1 to {len(options)}"
+        )
     return choose(scenario, state, options[number - 1])
 
 

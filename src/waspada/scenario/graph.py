@@ -53,8 +53,9 @@ class StateGraph:
         for index, state in enumerate(self.states):
             for _, target in state.edges:
                 incoming[target].append(index)
-        dist: list[int | None] = [0 if scenario.nodes[s.node].is_ending else None
-                                  for s in self.states]
+        dist: list[int | None] = [
+            0 if scenario.nodes[s.node].is_ending else None for s in self.states
+        ]
         queue = deque(i for i, d in enumerate(dist) if d == 0)
         while queue:
             current = queue.popleft()
@@ -85,7 +86,8 @@ def expand(scenario: Scenario, limit: int = DEFAULT_STATE_LIMIT) -> StateGraph:
                 if len(states) >= limit:
                     raise StateLimitError(
                         f"the scenario has more than {limit} distinct situations (node plus "
-                        "variable values); use fewer variables or narrower ranges")
+                        "variable values); use fewer variables or narrower ranges"
+                    )
                 target = index[nxt.key] = len(states)
                 states.append(GraphState(nxt.node, dict(nxt.values), depth=here.depth + 1))
                 queue.append(target)

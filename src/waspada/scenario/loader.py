@@ -67,10 +67,18 @@ def _build(
     if tree is None:
         from .problems import Location
 
-        return None, [Problem(Location(file, 1, 1), "the file is empty; see scenarios/README.md "
-                              "for a complete example")]
-    top = r.mapping(tree, "the scenario", allowed=SCENARIO_KEYS,
-                    required=("id", "title", "start", "nodes", "audiences", "modi"))
+        return None, [
+            Problem(
+                Location(file, 1, 1),
+                "the file is empty; see scenarios/README.md for a complete example",
+            )
+        ]
+    top = r.mapping(
+        tree,
+        "the scenario",
+        allowed=SCENARIO_KEYS,
+        required=("id", "title", "start", "nodes", "audiences", "modi"),
+    )
     if top is None:
         return None, r.problems
 
@@ -104,7 +112,9 @@ def _build(
     return scenario, r.problems
 
 
-def _vocabulary(r: Reader, node: YamlNode | None, what: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+def _vocabulary(
+    r: Reader, node: YamlNode | None, what: str, allowed: tuple[str, ...]
+) -> tuple[str, ...]:
     if node is None:
         return ()
     items = r.sequence(node, f"the {what} list", allow_scalar=True)
@@ -116,8 +126,11 @@ def _vocabulary(r: Reader, node: YamlNode | None, what: str, allowed: tuple[str,
         if value is None:
             continue
         if value not in allowed:
-            r.error(item, f"unknown {what} '{value}'{suggest(value, allowed)}; "
-                    f"use one of: {', '.join(allowed)}")
+            r.error(
+                item,
+                f"unknown {what} '{value}'{suggest(value, allowed)}; "
+                f"use one of: {', '.join(allowed)}",
+            )
         elif value in out:
             r.warn(item, f"{what} '{value}' is listed twice")
         else:
@@ -132,11 +145,18 @@ def _variables(r: Reader, node: YamlNode) -> dict[str, Variable]:
     out: dict[str, Variable] = {}
     for name, (key_node, value_node) in (entries or {}).items():
         if not _NAME.match(name):
-            r.error(key_node, f"variable name '{name}' must start with a lower-case letter and "
-                    "contain only lower-case letters, digits and '_'")
+            r.error(
+                key_node,
+                f"variable name '{name}' must start with a lower-case letter and "
+                "contain only lower-case letters, digits and '_'",
+            )
             continue
-        spec = r.mapping(value_node, f"variable '{name}'", allowed=VARIABLE_KEYS,
-                         required=("initial", "min", "max"))
+        spec = r.mapping(
+            value_node,
+            f"variable '{name}'",
+            allowed=VARIABLE_KEYS,
+            required=("initial", "min", "max"),
+        )
         if spec is None or not all(k in spec for k in ("initial", "min", "max")):
             continue
         initial = r.integer(spec["initial"][1], f"the initial value of '{name}'")
@@ -148,8 +168,10 @@ def _variables(r: Reader, node: YamlNode) -> dict[str, Variable]:
             r.error(spec["min"][1], f"variable '{name}' has min {low} above max {high}; swap them")
             continue
         if not low <= initial <= high:
-            r.error(spec["initial"][1], f"the initial value {initial} of '{name}' is outside its "
-                    f"range {low}..{high}")
+            r.error(
+                spec["initial"][1],
+                f"the initial value {initial} of '{name}' is outside its range {low}..{high}",
+            )
             continue
         description = ""
         if "description" in spec:
@@ -173,24 +195,36 @@ def _nodes(
             continue
         text = r.text(spec["text"][1], f"the text of node '{nid}'") if "text" in spec else None
         notes = r.text(spec["notes"][1], f"the notes of node '{nid}'") if "notes" in spec else ""
-        prompt = r.text(spec["prompt"][1], f"the prompt of node '{nid}'") if "prompt" in spec else ""
+        prompt = (
+            r.text(spec["prompt"][1], f"the prompt of node '{nid}'") if "prompt" in spec else ""
+        )
         choices: tuple[Choice, ...] = ()
         ending: Ending | None = None
         if "choices" in spec and "ending" in spec:
-            r.error(spec["ending"][0], f"node '{nid}' has both 'choices' and 'ending'; an ending "
-                    "ends the story, so remove one of them")
+            r.error(
+                spec["ending"][0],
+                f"node '{nid}' has both 'choices' and 'ending'; an ending "
+                "ends the story, so remove one of them",
+            )
         elif "choices" in spec:
             choices = _choices(r, nid, spec["choices"][1], variables)
         elif "ending" in spec:
             ending = _ending(r, nid, spec["ending"][1], help_ids)
         else:
-            r.error(value_node, f"node '{nid}' has neither 'choices' nor 'ending'; add choices "
-                    "that lead on, or make it an ending")
-        out[nid] = Node(nid, text or "", notes or "", prompt or "", choices, ending, r.loc(key_node))
+            r.error(
+                value_node,
+                f"node '{nid}' has neither 'choices' nor 'ending'; add choices "
+                "that lead on, or make it an ending",
+            )
+        out[nid] = Node(
+            nid, text or "", notes or "", prompt or "", choices, ending, r.loc(key_node)
+        )
     return out
 
 
-def _choices(r: Reader, nid: str, node: YamlNode, variables: dict[str, Variable]) -> tuple[Choice, ...]:
+def _choices(
+    r: Reader, nid: str, node: YamlNode, variables: dict[str, Variable]
+) -> tuple[Choice, ...]:
     items = r.sequence(node, f"the choices of node '{nid}'")
     if items is None:
         return ()
@@ -211,25 +245,47 @@ def _choices(r: Reader, nid: str, node: YamlNode, variables: dict[str, Variable]
         if "id" in spec:
             cid = r.slug(spec["id"][1], f"the id of {what}") or target
         if cid in seen:
-            r.error(item, f"{what} has the same id '{cid}' as choice {seen[cid]}; give one of them "
-                    "its own 'id:' (a slug), since translations and saved progress use it")
+            r.error(
+                item,
+                f"{what} has the same id '{cid}' as choice {seen[cid]}; give one of them "
+                "its own 'id:' (a slug), since translations and saved progress use it",
+            )
             continue
         seen[cid] = number
-        feedback = r.text(spec["feedback"][1], f"the feedback of {what}") if "feedback" in spec else ""
+        feedback = (
+            r.text(spec["feedback"][1], f"the feedback of {what}") if "feedback" in spec else ""
+        )
         effects = _effects(r, what, spec["effects"][1], variables) if "effects" in spec else ()
-        condition = _condition(r, what, spec["condition"][1], variables) if "condition" in spec else None
-        out.append(Choice(cid, label, target, feedback or "", effects, condition,
-                          r.loc(item), r.loc(spec["target"][1])))
+        condition = (
+            _condition(r, what, spec["condition"][1], variables) if "condition" in spec else None
+        )
+        out.append(
+            Choice(
+                cid,
+                label,
+                target,
+                feedback or "",
+                effects,
+                condition,
+                r.loc(item),
+                r.loc(spec["target"][1]),
+            )
+        )
     return tuple(out)
 
 
-def _effects(r: Reader, what: str, node: YamlNode, variables: dict[str, Variable]) -> tuple[Effect, ...]:
+def _effects(
+    r: Reader, what: str, node: YamlNode, variables: dict[str, Variable]
+) -> tuple[Effect, ...]:
     entries = r.mapping(node, f"the effects of {what}")
     out: list[Effect] = []
     for name, (key_node, value_node) in (entries or {}).items():
         if name not in variables:
-            r.error(key_node, f"the effects of {what} change '{name}', which is not declared"
-                    f"{suggest(name, variables)}; declare it under 'variables:'")
+            r.error(
+                key_node,
+                f"the effects of {what} change '{name}', which is not declared"
+                f"{suggest(name, variables)}; declare it under 'variables:'",
+            )
             continue
         value = r.integer(value_node, f"the effect on '{name}'")
         if value is None:
@@ -238,14 +294,18 @@ def _effects(r: Reader, what: str, node: YamlNode, variables: dict[str, Variable
         relative = raw.lstrip().startswith(("+", "-"))
         var = variables[name]
         if not relative and not var.minimum <= value <= var.maximum:
-            r.error(value_node, f"{what} sets '{name}' to {value}, outside its range "
-                    f"{var.minimum}..{var.maximum}")
+            r.error(
+                value_node,
+                f"{what} sets '{name}' to {value}, outside its range {var.minimum}..{var.maximum}",
+            )
             continue
         out.append(Effect(name, value, relative, r.loc(key_node)))
     return tuple(out)
 
 
-def _condition(r: Reader, what: str, node: YamlNode, variables: dict[str, Variable]) -> Condition | None:
+def _condition(
+    r: Reader, what: str, node: YamlNode, variables: dict[str, Variable]
+) -> Condition | None:
     source = r.text(node, f"the condition of {what}")
     if source is None:
         return None
@@ -253,21 +313,30 @@ def _condition(r: Reader, what: str, node: YamlNode, variables: dict[str, Variab
     for part in re.split(r"\s+and\s+", source):
         match = _TERM.match(part)
         if not match:
-            r.error(node, f"cannot read the condition '{source}' of {what}; write comparisons "
-                    "such as 'risk >= 2', joined by 'and'")
+            r.error(
+                node,
+                f"cannot read the condition '{source}' of {what}; write comparisons "
+                "such as 'risk >= 2', joined by 'and'",
+            )
             return None
         name, op, number = match.group(1), match.group(2), int(match.group(3))
         if op == "=":
             r.error(node, f"the condition '{source}' of {what} uses '='; write '==' to compare")
             return None
         if name not in variables:
-            r.error(node, f"the condition of {what} uses '{name}', which is not declared"
-                    f"{suggest(name, variables)}; declare it under 'variables:'")
+            r.error(
+                node,
+                f"the condition of {what} uses '{name}', which is not declared"
+                f"{suggest(name, variables)}; declare it under 'variables:'",
+            )
             return None
         var = variables[name]
         if not var.minimum <= number <= var.maximum:
-            r.warn(node, f"the condition '{part.strip()}' of {what} compares '{name}' with "
-                   f"{number}, outside its range {var.minimum}..{var.maximum}")
+            r.warn(
+                node,
+                f"the condition '{part.strip()}' of {what} compares '{name}' with "
+                f"{number}, outside its range {var.minimum}..{var.maximum}",
+            )
         terms.append(Comparison(name, op, number))
     return Condition(tuple(terms), r.loc(node))
 
@@ -279,15 +348,19 @@ def _ending(r: Reader, nid: str, node: YamlNode, help_ids: Collection[str] | Non
         return None
     kind = r.text(spec["kind"][1], f"the kind of {what}") if "kind" in spec else None
     if kind is not None and kind not in ENDING_KINDS:
-        r.error(spec["kind"][1], f"unknown ending kind '{kind}'{suggest(kind, ENDING_KINDS)}; "
-                f"use one of: {', '.join(ENDING_KINDS)}")
+        r.error(
+            spec["kind"][1],
+            f"unknown ending kind '{kind}'{suggest(kind, ENDING_KINDS)}; "
+            f"use one of: {', '.join(ENDING_KINDS)}",
+        )
         kind = None
     debrief = r.text(spec["debrief"][1], f"the debrief of {what}") if "debrief" in spec else None
     title = r.text(spec["title"][1], f"the title of {what}") if "title" in spec else ""
     messages: list[str] = []
     if "messages" in spec:
-        for item in r.sequence(spec["messages"][1], f"the key messages of {what}",
-                               allow_scalar=True) or []:
+        for item in (
+            r.sequence(spec["messages"][1], f"the key messages of {what}", allow_scalar=True) or []
+        ):
             text = r.text(item, f"a key message of {what}")
             if text:
                 messages.append(text)
@@ -295,15 +368,21 @@ def _ending(r: Reader, nid: str, node: YamlNode, help_ids: Collection[str] | Non
     if "help" in spec:
         items = r.sequence(spec["help"][1], f"the help list of {what}", allow_scalar=True) or []
         if not items:
-            r.error(spec["help"][1], f"{what} points to no help; name at least one service "
-                    "from help.yml, such as sapa-129")
+            r.error(
+                spec["help"][1],
+                f"{what} points to no help; name at least one service "
+                "from help.yml, such as sapa-129",
+            )
         for item in items:
             hid = r.slug(item, f"a help id of {what}")
             if hid is None:
                 continue
             if help_ids is not None and hid not in help_ids:
-                r.error(item, f"unknown help id '{hid}'{suggest(hid, help_ids)}; use a service "
-                        f"from help.yml: {', '.join(sorted(help_ids))}")
+                r.error(
+                    item,
+                    f"unknown help id '{hid}'{suggest(hid, help_ids)}; use a service "
+                    f"from help.yml: {', '.join(sorted(help_ids))}",
+                )
                 continue
             helps.append(hid)
     if kind is None or debrief is None:

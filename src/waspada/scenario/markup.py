@@ -31,7 +31,7 @@ def render_inline(text: str) -> list[Inline]:
         position = 0
         for match in _INLINE.finditer(line):
             if match.start() > position:
-                runs.append(["", line[position:match.start()]])
+                runs.append(["", line[position : match.start()]])
             style = "strong" if match.group("strong") is not None else "em"
             runs.append([style, match.group(style)])
             position = match.end()
@@ -56,32 +56,26 @@ def render_blocks(text: str) -> list[Block]:
     """Paragraphs (separated by blank lines) and lists (lines starting with '- ')."""
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
-        para: list[str] = []
-        items: list[str] = []
-
-        def flush_para() -> None:
-            if para:
-                blocks.append({"p": render_inline("\n".join(para))})
-                para.clear()
-
-        def flush_items() -> None:
-            if items:
-                blocks.append({"ul": [render_inline(item) for item in items]})
-                items.clear()
-
+        # Consecutive lines of one kind form one block: ("p", lines) or ("ul", items).
+        runs: list[tuple[str, list[str]]] = []
         for raw in chunk.split("\n"):
             line = raw.strip()
             match = _ITEM.match(line)
             if match:
-                flush_para()
-                items.append(match.group(1))
-            elif items and raw.startswith((" ", "\t")) and line:
-                items[-1] += "\n" + line  # a wrapped list item
+                if not runs or runs[-1][0] != "ul":
+                    runs.append(("ul", []))
+                runs[-1][1].append(match.group(1))
+            elif runs and runs[-1][0] == "ul" and raw.startswith((" ", "\t")) and line:
+                runs[-1][1][-1] += "\n" + line  # a wrapped list item
             else:
-                flush_items()
-                para.append(line)
-        flush_para()
-        flush_items()
+                if not runs or runs[-1][0] != "p":
+                    runs.append(("p", []))
+                runs[-1][1].append(line)
+        for kind, lines in runs:
+            if kind == "p":
+                blocks.append({"p": render_inline("\n".join(lines))})
+            else:
+                blocks.append({"ul": [render_inline(item) for item in lines]})
     return blocks
 
 

@@ -102,8 +102,11 @@ class Effect:
         return current + self.value if self.relative else self.value
 
     def __str__(self) -> str:
-        return f"{self.variable} {'+' if self.value >= 0 else '-'}= {abs(self.value)}" \
-            if self.relative else f"{self.variable} = {self.value}"
+        return (
+            f"{self.variable} {'+' if self.value >= 0 else '-'}= {abs(self.value)}"
+            if self.relative
+            else f"{self.variable} = {self.value}"
+        )
 
 
 @dataclass(frozen=True)

@@ -21,35 +21,52 @@ def validate(scenario: Scenario, *, state_limit: int = DEFAULT_STATE_LIMIT) -> l
         for number, choice in enumerate(node.choices, 1):
             if choice.target not in nodes:
                 broken = True
-                problems.append(Problem(
-                    choice.target_location,
-                    f"choice {number} of node '{node.id}' goes to '{choice.target}', which does "
-                    f"not exist{suggest(choice.target, nodes)}"))
+                problems.append(
+                    Problem(
+                        choice.target_location,
+                        f"choice {number} of node '{node.id}' goes to '{choice.target}', "
+                        f"which does not exist{suggest(choice.target, nodes)}",
+                    )
+                )
 
     reachable = _reachable(scenario)
     for node in nodes.values():
         if node.id not in reachable:
-            problems.append(Problem(
-                node.location,
-                f"node '{node.id}' cannot be reached from the start node '{scenario.start}'; "
-                "lead a choice to it or remove it"))
+            problems.append(
+                Problem(
+                    node.location,
+                    f"node '{node.id}' cannot be reached from the start node '{scenario.start}'; "
+                    "lead a choice to it or remove it",
+                )
+            )
         elif not node.is_ending and not node.choices:
-            problems.append(Problem(
-                node.location, f"node '{node.id}' is not an ending and has no choices; add "
-                "choices or an 'ending:'"))
+            problems.append(
+                Problem(
+                    node.location,
+                    f"node '{node.id}' is not an ending and has no choices; add "
+                    "choices or an 'ending:'",
+                )
+            )
 
     if not scenario.endings():
-        problems.append(Problem(scenario.location, "the scenario has no ending; add a node with "
-                                "'ending:' (kind, debrief, help)"))
+        problems.append(
+            Problem(
+                scenario.location,
+                "the scenario has no ending; add a node with 'ending:' (kind, debrief, help)",
+            )
+        )
         return problems
 
     escapes = _can_reach_ending(scenario)
     for nid in sorted(reachable):
         if nid in nodes and nid not in escapes and (nodes[nid].choices or nodes[nid].is_ending):
-            problems.append(Problem(
-                nodes[nid].location,
-                f"from node '{nid}' no ending can be reached (its choices only lead round in a "
-                "loop); add a choice that leads towards an ending"))
+            problems.append(
+                Problem(
+                    nodes[nid].location,
+                    f"from node '{nid}' no ending can be reached (its choices only lead round in a "
+                    "loop); add a choice that leads towards an ending",
+                )
+            )
 
     if broken or any(p.is_error for p in problems):
         return problems  # state-level checks would only repeat the same faults
@@ -104,23 +121,32 @@ def _state_checks(scenario: Scenario, limit: int) -> list[Problem]:
             continue
         if not state.edges:
             reported.add(node.id)
-            problems.append(Problem(
-                node.location,
-                f"at node '{node.id}', when {_describe(state.values)}, every choice is hidden by "
-                "its condition; loosen a condition or add a choice without one"))
+            problems.append(
+                Problem(
+                    node.location,
+                    f"at node '{node.id}', when {_describe(state.values)}, every choice is "
+                    "hidden by its condition; loosen a condition or add a choice without one",
+                )
+            )
         elif not escapes:
             reported.add(node.id)
-            problems.append(Problem(
-                node.location,
-                f"from node '{node.id}', when {_describe(state.values)}, no ending can be "
-                "reached; check the conditions on the way out"))
+            problems.append(
+                Problem(
+                    node.location,
+                    f"from node '{node.id}', when {_describe(state.values)}, no ending can be "
+                    "reached; check the conditions on the way out",
+                )
+            )
     shown = {s.node for s in graph.states}
     for node in scenario.nodes.values():
         if node.id not in shown:
-            problems.append(Problem(
-                node.location,
-                f"node '{node.id}' is never shown: the conditions of the choices that lead to it "
-                "never hold; loosen them or remove the node"))
+            problems.append(
+                Problem(
+                    node.location,
+                    f"node '{node.id}' is never shown: the conditions of the choices that lead "
+                    "to it never hold; loosen them or remove the node",
+                )
+            )
     return problems
 
 
@@ -133,18 +159,30 @@ def _warnings(scenario: Scenario) -> list[Problem]:
             if choice.condition:
                 used.update(t.variable for t in choice.condition.terms)
             if node.prompt and not choice.feedback:
-                problems.append(Problem(
-                    choice.location,
-                    f"choice {number} of node '{node.id}' has no feedback, though the node asks "
-                    "the group a question; a sentence of feedback helps the debrief",
-                    Severity.WARNING))
+                problems.append(
+                    Problem(
+                        choice.location,
+                        f"choice {number} of node '{node.id}' has no feedback, though the node "
+                        "asks the group a question; a sentence of feedback helps the debrief",
+                        Severity.WARNING,
+                    )
+                )
         if node.ending and not node.ending.messages:
-            problems.append(Problem(
-                node.ending.location,
-                f"the ending of node '{node.id}' has no key messages; add one or two under "
-                "'messages:'", Severity.WARNING))
+            problems.append(
+                Problem(
+                    node.ending.location,
+                    f"the ending of node '{node.id}' has no key messages; add one or two under "
+                    "'messages:'",
+                    Severity.WARNING,
+                )
+            )
     for var in scenario.variables.values():
         if var.name not in used:
-            problems.append(Problem(var.location, f"variable '{var.name}' is declared but no "
-                                    "choice changes or tests it", Severity.WARNING))
+            problems.append(
+                Problem(
+                    var.location,
+                    f"variable '{var.name}' is declared but no choice changes or tests it",
+                    Severity.WARNING,
+                )
+            )
     return problems

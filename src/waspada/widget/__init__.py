@@ -38,8 +38,15 @@ class ScenarioWidget(anywidget.AnyWidget):
     large_text = traitlets.Bool(False).tag(sync=True)
     can_clear = traitlets.Bool(False).tag(sync=True)  # progress lives in the kernel here
 
-    def __init__(self, scenario: Scenario, services: dict[str, Service], *, lang: str = "en",
-                 locales_dir: Path | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        services: dict[str, Service],
+        *,
+        lang: str = "en",
+        locales_dir: Path | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._scenario = scenario
         self._services = services
         self._locales_dir = locales_dir
@@ -56,12 +63,14 @@ class ScenarioWidget(anywidget.AnyWidget):
         if collection.errors:
             raise ValueError("\n".join(str(p) for p in collection.errors))
         scenario = next(iter(collection.scenarios.values()))
-        return cls(scenario, collection.services, lang=lang, locales_dir=project.locales_dir,
-                   **kwargs)
+        return cls(
+            scenario, collection.services, lang=lang, locales_dir=project.locales_dir, **kwargs
+        )
 
     def _compile(self, lang: str) -> dict[str, Any]:
-        return scenario_payload(self._scenario, self._services, lang=lang,
-                                locales_dir=self._locales_dir)
+        return scenario_payload(
+            self._scenario, self._services, lang=lang, locales_dir=self._locales_dir
+        )
 
     @property
     def scenario(self) -> Scenario:

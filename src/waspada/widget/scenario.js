@@ -187,6 +187,7 @@ function render({ model, el }) {
     root.dataset.wspNode = state.node;
     root.dataset.wspValues = JSON.stringify(state.values);
     root.dataset.wspEnding = node.ending ? node.ending.kind : "";
+    root.dataset.wspRouteLength = String(route.length);
 
     // Header: title and tools.
     const header = h("div", "wsp-header");
