@@ -15,6 +15,7 @@ from IPython.display import display
 
 from .i18n import available_languages
 from .project import Project
+from .scenario.model import MODUS_NAMES
 from .widget import ScenarioWidget
 
 
@@ -79,18 +80,31 @@ def player(
     display(w.HBox([chooser]) if len(languages) > 1 else w.HTML(""), widget)
 
 
+GALLERY_CSS = """
+<style>
+  .wsp-gallery { font-family: system-ui, sans-serif; color: #1b1b1b; max-width: 52rem; }
+  .wsp-gallery h2 { font-size: 1.4rem; margin: 1.5rem 0 0.5rem; }
+  .wsp-gallery ul { list-style: none; padding: 0; display: grid; gap: 0.7rem; }
+  .wsp-gallery li { border: 1px solid #c9ced4; border-radius: 8px; padding: 0.8rem 1rem; }
+  .wsp-gallery a { color: #0b5394; font-weight: 700; font-size: 1.15rem; }
+  .wsp-gallery a.wsp-gallery-facilitate { font-size: 0.95rem; font-weight: 400;
+    margin-left: 0.6rem; }
+  .wsp-gallery p { margin: 0.3rem 0 0; line-height: 1.5; }
+  .wsp-gallery .wsp-gallery-modi { color: #4a4a4a; font-size: 0.9rem; }
+  .wsp-gallery nav a { font-size: 1rem; margin-right: 0.8rem; }
+</style>
+"""
+
+
 def gallery(project: Project | None = None) -> None:
-    """List every scenario by audience, each linking to the player."""
+    """List every scenario by audience, each linking to the player (and its facilitator mode)."""
     project = project or Project.discover(Path.cwd())
     collection = project.load()
     query = _query()
     languages = available_languages(project.locales_dir)
     lang = query.get("lang", "en")
-    audience_names = {
-        "village": "Village sessions",
-        "health": "Health workers",
-        "school": "Schools",
-    }
+    audience_names = {"village": "Village sessions", "health": "Health workers",
+                      "school": "Schools"}
     sections = []
     for audience, title in audience_names.items():
         items = []
@@ -99,17 +113,16 @@ def gallery(project: Project | None = None) -> None:
                 continue
             link = "player.ipynb?" + urlencode({"scenario": scenario.id, "lang": lang})
             facilitate = link + "&mode=facilitator"
+            modi = ", ".join(MODUS_NAMES[m] for m in scenario.modi)
             items.append(
-                f'<li class="wsp-gallery-item"><a href="{html.escape(link)}">'
-                f"{html.escape(scenario.title)}</a> "
+                f'<li><a href="{html.escape(link)}">{html.escape(scenario.title)}</a>'
                 f'<a class="wsp-gallery-facilitate" href="{html.escape(facilitate)}">'
-                f"(facilitator mode)</a><br><span>{html.escape(scenario.summary)}</span><br>"
-                f'<span class="wsp-gallery-modi">{html.escape(", ".join(scenario.modi))}'
-                "</span></li>"
-            )
+                "Facilitator mode</a>"
+                f"<p>{html.escape(scenario.summary)}</p>"
+                f'<p class="wsp-gallery-modi">{html.escape(modi)}</p></li>')
         sections.append(f"<h2>{html.escape(title)}</h2><ul>{''.join(items)}</ul>")
     picker = " ".join(
         f'<a href="gallery.ipynb?{urlencode({"lang": code})}" lang="{code}">{html.escape(name)}</a>'
-        for code, name in languages
-    )
-    display(w.HTML(f'<nav aria-label="Language">{picker}</nav>' + "".join(sections)))
+        for code, name in languages)
+    display(w.HTML(GALLERY_CSS + '<div class="wsp-gallery">'
+                   f'<nav aria-label="Language">{picker}</nav>' + "".join(sections) + "</div>"))

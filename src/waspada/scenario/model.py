@@ -35,6 +35,24 @@ MODI: tuple[str, ...] = (
     "smuggling",
 )
 
+# How the methods are named to people (English source; translated with the UI strings).
+MODUS_NAMES: dict[str, str] = {
+    "seduction": "Seduction and promises of luxury",
+    "deception": "Deception and false promises",
+    "entrapment": "Entrapment",
+    "threats": "Threats",
+    "abuse-of-authority": "Abuse of authority",
+    "debt-bondage": "Debt bondage",
+    "marriage": "Marriage or dating",
+    "kidnapping": "Kidnapping",
+    "confinement": "Confinement and sexual violence",
+    "fake-job": "Fake jobs",
+    "baby-sale": "Baby sale disguised as adoption",
+    "child-grooming": "Luring children",
+    "online-scam": "Online job offers and scam compounds",
+    "smuggling": "Smuggling or trafficking",
+}
+
 ENDING_KINDS: tuple[str, ...] = ("safe", "mixed", "harmed")
 
 OPERATORS: dict[str, Callable[[int, int], bool]] = {

@@ -1,0 +1,36 @@
+"""`waspada serve`: the Voila command line a trainer's laptop runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from waspada.project import Project
+from waspada.serve import SHARE, voila_command, voila_env
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_private_by_default_and_hardened() -> None:
+    """Bound to this computer only, no sources, no tracebacks, warm kernels, idle ones culled."""
+    command = voila_command(Project(ROOT), port=9999)
+    assert "--Voila.ip=127.0.0.1" in command
+    assert "--port=9999" in command
+    for flag in ("--strip_sources=True", "--show_tracebacks=False", "--preheat_kernel=True",
+                 "--template=waspada", "--no-browser"):
+        assert flag in command
+    assert any(f.startswith("--MappingKernelManager.cull_idle_timeout=") for f in command)
+    assert command[command.index("voila") + 1] == str(ROOT / "widgets")
+
+
+def test_lan_flag_opens_to_the_classroom() -> None:
+    """Only --lan listens on every interface."""
+    assert "--Voila.ip=0.0.0.0" in voila_command(Project(ROOT), lan=True)
+
+
+def test_template_is_found_through_jupyter_path() -> None:
+    """Our offline template lies where Voila looks for templates named on the command line."""
+    env = voila_env()
+    assert env["JUPYTER_PATH"].split(":")[0] == str(SHARE)
+    template = SHARE / "voila" / "templates" / "waspada"
+    assert (template / "index.html.j2").is_file()
+    assert "cdn.jsdelivr" in (template / "index.html.j2").read_text()  # what it removes
