@@ -15,8 +15,13 @@ def test_private_by_default_and_hardened() -> None:
     command = voila_command(Project(ROOT), port=9999)
     assert "--Voila.ip=127.0.0.1" in command
     assert "--port=9999" in command
-    for flag in ("--strip_sources=True", "--show_tracebacks=False", "--preheat_kernel=True",
-                 "--template=waspada", "--no-browser"):
+    for flag in (
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--preheat_kernel=True",
+        "--template=waspada",
+        "--no-browser",
+    ):
         assert flag in command
     assert any(f.startswith("--MappingKernelManager.cull_idle_timeout=") for f in command)
     assert command[command.index("voila") + 1] == str(ROOT / "widgets")

@@ -103,8 +103,11 @@ def gallery(project: Project | None = None) -> None:
     query = _query()
     languages = available_languages(project.locales_dir)
     lang = query.get("lang", "en")
-    audience_names = {"village": "Village sessions", "health": "Health workers",
-                      "school": "Schools"}
+    audience_names = {
+        "village": "Village sessions",
+        "health": "Health workers",
+        "school": "Schools",
+    }
     sections = []
     for audience, title in audience_names.items():
         items = []
@@ -119,10 +122,16 @@ def gallery(project: Project | None = None) -> None:
                 f'<a class="wsp-gallery-facilitate" href="{html.escape(facilitate)}">'
                 "Facilitator mode</a>"
                 f"<p>{html.escape(scenario.summary)}</p>"
-                f'<p class="wsp-gallery-modi">{html.escape(modi)}</p></li>')
+                f'<p class="wsp-gallery-modi">{html.escape(modi)}</p></li>'
+            )
         sections.append(f"<h2>{html.escape(title)}</h2><ul>{''.join(items)}</ul>")
     picker = " ".join(
         f'<a href="gallery.ipynb?{urlencode({"lang": code})}" lang="{code}">{html.escape(name)}</a>'
-        for code, name in languages)
-    display(w.HTML(GALLERY_CSS + '<div class="wsp-gallery">'
-                   f'<nav aria-label="Language">{picker}</nav>' + "".join(sections) + "</div>"))
+        for code, name in languages
+    )
+    display(
+        w.HTML(
+            GALLERY_CSS + '<div class="wsp-gallery">'
+            f'<nav aria-label="Language">{picker}</nav>' + "".join(sections) + "</div>"
+        )
+    )

@@ -130,6 +130,54 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(func=cmd_build, command="build")
 
+    i18n = sub.add_parser(
+        "i18n",
+        help="translation catalogs: extract, update, compile, status, add",
+        description="Work with the gettext catalogs in locales/ (edit the .po files with Poedit, "
+        "Weblate or any gettext tool).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.dedent("""\
+            the usual round:
+              waspada i18n extract      # templates (.pot) from the book, scenarios, help and UI
+              waspada i18n update       # create or update every language's .po files
+              (translate the .po files)
+              waspada i18n status       # coverage per language and catalog
+              waspada check             # scenarios and catalogs (placeholders, markup, headers)
+              waspada build --lang id   # see the result"""),
+    )
+    i18n_sub = i18n.add_subparsers(title="actions", metavar="ACTION")
+    extract = i18n_sub.add_parser("extract", help="write the templates in locales/templates/")
+    extract.set_defaults(func=cmd_i18n_extract, command="i18n extract")
+    update = i18n_sub.add_parser("update", help="create or update .po files from the templates")
+    update.add_argument("--lang", action="append", metavar="LANG", help="only this language")
+    update.set_defaults(func=cmd_i18n_update, command="i18n update")
+    compile_ = i18n_sub.add_parser(
+        "compile", help="compile the book's catalogs (with fallbacks merged) to .mo files"
+    )
+    compile_.add_argument("--lang", action="append", metavar="LANG", help="only this language")
+    compile_.set_defaults(func=cmd_i18n_compile, command="i18n compile")
+    status = i18n_sub.add_parser("status", help="print translation coverage")
+    status.add_argument("--lang", action="append", metavar="LANG", help="only this language")
+    status.set_defaults(func=cmd_i18n_status, command="i18n status")
+    add = i18n_sub.add_parser(
+        "add",
+        help="add a language (also one Babel does not know, such as Sasak)",
+        description="Add a language to locales/languages.yml and create its catalogs. Works for "
+        "languages outside Babel's CLDR data (sas, ban, mad ...), which borrow the formatting "
+        "of --cldr.",
+    )
+    add.add_argument("code", help="language code, e.g. sas, ban, min")
+    add.add_argument("--english", required=True, help="the language's English name")
+    add.add_argument("--native", required=True, help="the language's own name for itself")
+    add.add_argument(
+        "--fallback",
+        default="id",
+        help="comma-separated fallback chain (default: id; English always comes last)",
+    )
+    add.add_argument("--cldr", default="id", help="CLDR locale for dates and numbers (default id)")
+    add.set_defaults(func=cmd_i18n_add, command="i18n add")
+    i18n.set_defaults(func=lambda _args: (i18n.print_help(), 2)[1], command="i18n")
+
     serve = sub.add_parser(
         "serve",
         help="serve the Voila apps (scenario player, gallery) on this computer",
@@ -173,12 +221,23 @@ def cmd_check(args: argparse.Namespace) -> int:
             else:
                 raise CommandError(f"{path}: no such file or folder")
     collection = project.load(files)
-    print_problems(collection.problems)
-    errors, warnings = len(collection.errors), len(collection.warnings)
+    problems = list(collection.problems)
+    catalogs = 0
+    if files is None:  # the whole project: the translation catalogs too
+        from .i18n.catalogs import check_catalogs, load_languages
+
+        problems += check_catalogs(
+            project.locales_dir, load_languages(project.locales_dir), project.root
+        )
+        catalogs = len(list(project.locales_dir.glob("*/LC_MESSAGES/*.po")))
+    print_problems(problems)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
     count = len(files) if files is not None else len(project.scenario_files())
     status = "ok" if not errors and not (args.strict and warnings) else "failed"
+    also = f", {catalogs} catalogs" if catalogs else ""
     print(
-        f"checked {count} scenario file{'s' * (count != 1)} and the help directory: "
+        f"checked {count} scenario file{'s' * (count != 1)}{also} and the help directory: "
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}: {status}"
     )
     return 0 if status == "ok" else 1
@@ -474,6 +533,115 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     langs = [code for item in (args.lang or []) for code in item.split(",") if code]
     return build_course(project, langs or None, strict=args.strict, output=args.output)
+
+
+def _langs(args: argparse.Namespace, project: Project) -> list[str]:
+    from .i18n.catalogs import SOURCE, load_languages
+
+    languages = load_languages(project.locales_dir)
+    wanted = [code for item in (args.lang or []) for code in item.split(",") if code]
+    unknown = [code for code in wanted if code not in languages]
+    if unknown:
+        raise CommandError(
+            f"unknown language {', '.join(unknown)}; add it first with 'waspada i18n add'"
+        )
+    return wanted or [code for code in languages if code != SOURCE]
+
+
+def cmd_i18n_extract(args: argparse.Namespace) -> int:
+    from .i18n.catalogs import extract_book_templates, extract_code_templates
+
+    project = _project(args)
+    written = extract_code_templates(
+        project.root, project.scenario_files(), project.help_file, project.locales_dir
+    )
+    print("extracting the book's messages (a Sphinx gettext build) ...", flush=True)
+    try:
+        written += extract_book_templates(
+            project.root, project.locales_dir, project.build_dir / "gettext"
+        )
+    except RuntimeError as exc:
+        raise CommandError(str(exc)) from exc
+    for path in written:
+        print(f"wrote {path.relative_to(project.root)}")
+    return 0
+
+
+def cmd_i18n_update(args: argparse.Namespace) -> int:
+    from .i18n.catalogs import load_languages, update_catalogs
+
+    project = _project(args)
+    written = update_catalogs(
+        project.locales_dir, load_languages(project.locales_dir), _langs(args, project)
+    )
+    print(f"updated {len(written)} catalogs; translate them, then run 'waspada i18n status'")
+    return 0
+
+
+def cmd_i18n_compile(args: argparse.Namespace) -> int:
+    from .i18n.catalogs import compile_book_catalogs, load_languages
+
+    project = _project(args)
+    languages = load_languages(project.locales_dir)
+    for code in _langs(args, project):
+        out = compile_book_catalogs(
+            project.locales_dir, languages[code], project.build_dir / "locale"
+        )
+        print(f"compiled {code} into {(out / code).relative_to(project.root)}")
+    return 0
+
+
+def cmd_i18n_status(args: argparse.Namespace) -> int:
+    from .i18n.catalogs import coverage, load_languages
+
+    project = _project(args)
+    languages = load_languages(project.locales_dir)
+    wanted = _langs(args, project)
+    rows = [row for row in coverage(project.locales_dir, languages) if row.lang in wanted]
+    if not rows:
+        print("no catalogs yet: run 'waspada i18n extract' and 'waspada i18n update'")
+        return 0
+    print(f"{'lang':<5} {'catalog':<20} {'translated':>10} {'fuzzy':>6} {'total':>6} {'done':>6}")
+    for code in wanted:
+        mine = [row for row in rows if row.lang == code]
+        for row in mine:
+            print(
+                f"{row.lang:<5} {row.domain:<20} {row.translated:>10} {row.fuzzy:>6} "
+                f"{row.total:>6} {row.percent:>5.0f}%"
+            )
+        done = sum(r.translated for r in mine)
+        total = sum(r.total for r in mine)
+        share = 100 * done / total if total else 100
+        language = languages[code]
+        print(
+            f"{code:<5} {'ALL':<20} {done:>10} {'':>6} {total:>6} {share:>5.0f}%  "
+            f"{language.status}; missing messages fall back: {' -> '.join(language.chain)}\n"
+        )
+    return 0
+
+
+def cmd_i18n_add(args: argparse.Namespace) -> int:
+    from .i18n.catalogs import add_language
+
+    project = _project(args)
+    fallback = [code for code in args.fallback.split(",") if code and code != "en"]
+    try:
+        written = add_language(
+            project.locales_dir,
+            args.code,
+            english=args.english,
+            native=args.native,
+            fallback=fallback,
+            cldr=args.cldr,
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    folder = (project.locales_dir / args.code).relative_to(project.root)
+    print(
+        f"added {args.code} ({args.native}) with {len(written)} catalogs in {folder}; it is "
+        "marked draft until native speakers review it"
+    )
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from . import COURSE_ID, __version__
-from .i18n import translator
-from .i18n.ui import ui_strings
+from .i18n import language, translator
+from .i18n.ui import APP_MESSAGES, UI_CONTEXT, ui_strings
 from .scenario import Scenario, Service, compile_scenario
 
 
@@ -18,11 +18,14 @@ def scenario_payload(
     lang: str = "en",
     locales_dir: Path | None = None,
 ) -> dict[str, Any]:
-    translate = translator(locales_dir, lang) if locales_dir else translator(Path("."), "en")
+    translate = translator(locales_dir, lang)
+    ui = ui_strings(translate)
+    if language(locales_dir, lang).is_draft:
+        ui["draft_notice"] = translate(UI_CONTEXT, APP_MESSAGES["draft_notice"])
     return compile_scenario(
         scenario,
         services=services,
-        ui=ui_strings(translate),
+        ui=ui,
         translate=translate,
         lang=lang,
         course={"id": COURSE_ID, "version": __version__},

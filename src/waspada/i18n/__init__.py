@@ -1,50 +1,33 @@
-"""Translations: gettext catalogs under ``locales/`` and the UI strings."""
+"""Translations: gettext catalogs under ``locales/``, the fallback chain and the UI strings."""
 
 from __future__ import annotations
 
-import gettext
 from pathlib import Path
 
 from ..scenario import Translate, no_translation
+from .catalogs import CODE_DOMAINS, ENGLISH, Language, load_languages, lookup_chain
 
-DOMAINS = ("scenarios", "ui")
+__all__ = ["Language", "available_languages", "language", "load_languages", "translator"]
 
 
-def translator(locales_dir: Path, lang: str) -> Translate:
-    """A ``pgettext``-shaped function for ``lang`` over the compiled catalogs (``.mo``).
+def language(locales_dir: Path | None, code: str) -> Language:
+    """The language ``code`` as declared in languages.yml (English if unknown)."""
+    if locales_dir is None:
+        return ENGLISH
+    return load_languages(locales_dir).get(code, ENGLISH)
 
-    English is the source language; a message without a translation comes back unchanged.
+
+def translator(locales_dir: Path | None, lang: str) -> Translate:
+    """A ``pgettext``-shaped function for ``lang`` over the scenario and UI catalogs.
+
+    A message missing in ``lang`` is looked up along its fallback chain (Sasak -> Indonesian ->
+    English), so a reader never sees an empty string.
     """
-    if lang == "en":
+    if lang == "en" or locales_dir is None:
         return no_translation
-    chain: list[gettext.NullTranslations] = []
-    for domain in DOMAINS:
-        try:
-            chain.append(gettext.translation(domain, str(locales_dir), languages=[lang]))
-        except OSError:
-            continue
-    if not chain:
-        return no_translation
-
-    def translate(context: str, message: str) -> str:
-        for catalog in chain:
-            found = catalog.pgettext(context, message)
-            if found != message:
-                return found
-        return message
-
-    return translate
+    return lookup_chain(locales_dir, language(locales_dir, lang), CODE_DOMAINS)
 
 
 def available_languages(locales_dir: Path) -> list[tuple[str, str]]:
-    """(code, native name) of every language the course is built in, English first."""
-    import yaml
-
-    languages = [("en", "English")]
-    listing = locales_dir / "languages.yml"
-    if listing.is_file():
-        data = yaml.safe_load(listing.read_text(encoding="utf-8")) or {}
-        for code, info in (data.get("languages") or {}).items():
-            if code != "en":
-                languages.append((code, (info or {}).get("native", code)))
-    return languages
+    """(code, native name) of every course language, English first."""
+    return [(code, lang.native) for code, lang in load_languages(locales_dir).items()]

@@ -35,3 +35,68 @@ UI_MESSAGES: dict[str, str] = {
 def ui_strings(translate: Translate = no_translation) -> dict[str, str]:
     """All UI strings, translated."""
     return {key: translate(UI_CONTEXT, message) for key, message in UI_MESSAGES.items()}
+
+
+# Strings of the Voila apps and the book that are not part of the scenario player.
+APP_MESSAGES: dict[str, str] = {
+    "draft_notice": (
+        "This translation is a draft: native speakers have not reviewed it yet. If something "
+        "is unclear, check the Indonesian or English version."
+    ),
+    "languages": "Languages",
+    "search_bar_text": "Search this course...",
+    "gallery_title": "Scenarios",
+    "facilitator_mode": "Facilitator mode",
+    "choose_scenario": "Choose a scenario from the gallery.",
+}
+
+AUDIENCE_NAMES: dict[str, str] = {
+    "village": "Village sessions",
+    "health": "Health workers",
+    "school": "Schools",
+}
+
+# What the book theme shows around every page, by gettext domain: Sphinx and
+# pydata-sphinx-theme use "sphinx", sphinx-book-theme uses "booktheme". Javanese, Sundanese and
+# Sasak have no catalogs upstream, so we carry these messages in our own.
+THEME_MESSAGES: dict[str, tuple[str, ...]] = {
+    "sphinx": (
+        "Search",
+        "Skip to main content",
+        "Back to top",
+        "On this page",
+        "Section Navigation",
+        "Site navigation",
+        "Color mode",
+        "Light",
+        "Dark",
+        "System Settings",
+        "previous",
+        "next",
+        "Home",
+        "Breadcrumb",
+        "Announcement",
+        "Search Results",
+        "Searching",
+        "Please activate JavaScript to enable the search functionality.",
+        "Search finished, found ${resultCount} page(s) matching the search query.",
+        "Copyright",
+        "Index",
+        "Expand Sidebar",
+        "Collapse Sidebar",
+        "Contents",
+    ),
+    "booktheme": (
+        "By",
+        "Contents",
+        "Copyright",
+        "Print to PDF",
+        "Fullscreen mode",
+        "Download this page",
+        "Download source file",
+        "Toggle navigation",
+        "previous page",
+        "next page",
+        "Last updated on",
+    ),
+}

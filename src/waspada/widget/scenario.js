@@ -218,6 +218,11 @@ function render({ model, el }) {
     }
     header.append(tools);
     root.append(header);
+    if (ui.draft_notice) {
+      const notice = h("p", "wsp-draft", ui.draft_notice);
+      notice.setAttribute("role", "note");
+      root.append(notice);
+    }
 
     // Progress.
     if (!node.ending) {

@@ -101,6 +101,8 @@
         var data = el.querySelector("script.wsp-payload");
         if (!data) return;
         var payload = JSON.parse(data.textContent || "{}");
+        // The page already says, once, that its translation is a draft.
+        if (document.querySelector(".wsp-draft-notice") && payload.ui) delete payload.ui.draft_notice;
         var model = new LocalModel(payload, el.dataset.wspMode || "learner");
         var fallback = el.querySelector(".wsp-fallback");
         if (fallback) fallback.remove();

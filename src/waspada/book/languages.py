@@ -1,0 +1,104 @@
+"""Per-language book chrome: the language switcher, the draft notice, translated theme text."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from sphinx import locale
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from ..i18n.catalogs import ENGLISH, Language, load_languages, lookup_chain
+from ..i18n.ui import APP_MESSAGES, UI_CONTEXT
+
+CSS_FILE = "waspada/book.css"
+CSS = """\
+.wsp-languages { display: flex; flex-wrap: wrap; gap: 0.3rem 0.9rem; align-items: baseline;
+  font-size: 0.95rem; margin: 0 0 1rem; }
+.wsp-languages-label { font-weight: 700; }
+.wsp-languages a[aria-current="page"] { font-weight: 700; text-decoration: none; color: inherit; }
+.wsp-draft-notice { background: #fff4d6; color: #1b1b1b; border: 1px solid #b07d00;
+  border-radius: 6px; padding: 0.5rem 0.8rem; margin: 0 0 1rem; }
+"""
+
+
+def _locales(app: Sphinx) -> Path:
+    return Path(app.srcdir, app.config.waspada_locales)
+
+
+def _languages(app: Sphinx) -> dict[str, Language]:
+    return load_languages(_locales(app))
+
+
+def _current(app: Sphinx) -> Language:
+    return _languages(app).get(app.config.language or "en", ENGLISH)
+
+
+def _translate(app: Sphinx, message: str) -> str:
+    lang = _current(app)
+    if lang.code == "en":
+        return message
+    return lookup_chain(_locales(app), lang, ("ui",))(UI_CONTEXT, message)
+
+
+def _config_inited(app: Sphinx, config: Config) -> None:
+    options = dict(config.html_theme_options or {})
+    options["search_bar_text"] = _translate(app, APP_MESSAGES["search_bar_text"])
+    config.html_theme_options = options
+    # sphinx-book-theme reads its strings from its own "booktheme" catalog; ours (compiled with
+    # the fallback chain into locale_dirs) fills in the languages it does not ship.
+    dirs = [str(Path(app.confdir or app.srcdir, d)) for d in config.locale_dirs or []]
+    if config.language and config.language != "en" and dirs:
+        locale.init(dirs, config.language, "booktheme")
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if app.builder.format != "html" or "body" not in context:
+        return
+    languages = _languages(app)
+    current = _current(app)
+    parts = []
+    if len(languages) > 1:
+        up = "../" * (pagename.count("/") + 1)
+        links = []
+        for code, lang in languages.items():
+            name = html.escape(lang.native)
+            if code == current.code:
+                links.append(f'<a href="#" aria-current="page" lang="{code}">{name}</a>')
+            else:
+                links.append(
+                    f'<a href="{up}{code}/{pagename}.html" hreflang="{code}" '
+                    f'lang="{code}">{name}</a>'
+                )
+        label = html.escape(_translate(app, APP_MESSAGES["languages"]))
+        parts.append(
+            f'<nav class="wsp-languages" aria-label="{label}">'
+            f'<span class="wsp-languages-label">{label}:</span> {" ".join(links)}</nav>'
+        )
+    if current.is_draft:
+        notice = html.escape(_translate(app, APP_MESSAGES["draft_notice"]))
+        parts.append(f'<p class="wsp-draft-notice" role="note">{notice}</p>')
+    context["body"] = "".join(parts) + context["body"]
+
+
+def _builder_inited(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.add_css_file(CSS_FILE)
+
+
+def _write_css(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        target = Path(app.builder.outdir) / "_static" / "waspada"
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "book.css").write_text(CSS, encoding="utf-8")
+
+
+def setup_languages(app: Sphinx) -> None:
+    app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _write_css)
