@@ -187,6 +187,11 @@ def tiny_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"  - file: {p}\n" for p in pages[1:]
     )
     (root / "_toc.yml").write_text(toc)
+    (root / "locales").mkdir()
+    (root / "locales" / "languages.yml").write_text(
+        "languages:\n  id: {english: Indonesian, native: Bahasa Indonesia, fallback: [en],"
+        " cldr: id, status: draft}\n"
+    )
     return root
 
 
@@ -203,7 +208,7 @@ def tiny_book(tiny_course: Path) -> Path:
             str(root),
             "build",
             "--lang",
-            "en",
+            "en,id",
             "--strict",
         ],
         capture_output=True,

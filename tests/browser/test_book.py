@@ -201,3 +201,22 @@ def test_text_fallback_without_javascript(browser, tiny_book: Path) -> None:
     assert fallback.is_visible()
     assert "Interactive scenario" in fallback.inner_text()
     context.close()
+
+
+def test_switching_language_keeps_the_place_in_the_story(page, tiny_book: Path) -> None:
+    """The language links open the same page in another language, at the same step."""
+    sid = first_vector(tiny_book)
+    open_scenario(page, tiny_book, sid)
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.locator(".wsp-choice").first.click()
+    node = page.locator(".wsp-root").get_attribute("data-wsp-node")
+    page.get_by_role("navigation", name="Languages").get_by_role(
+        "link", name="Bahasa Indonesia"
+    ).click()
+    page.locator(".wsp-root").wait_for()
+    assert page.url.endswith(f"/id/{sid}.html")
+    assert page.locator(".wsp-root").get_attribute("lang") == "id"
+    assert page.locator(".wsp-root").get_attribute("data-wsp-node") == node
+    assert page.locator(".wsp-draft-notice").is_visible()  # Indonesian is a draft here
+    assert page.locator(".wsp-draft").count() == 0  # said once per page, not again in the player

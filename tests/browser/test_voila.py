@@ -77,3 +77,17 @@ def test_unknown_scenario_gets_a_friendly_message(page, voila_url: str) -> None:
     message.wait_for(timeout=60_000)
     assert "no-such-thing" in message.inner_text()
     assert "Traceback" not in page.locator("body").inner_text()
+
+
+def test_language_switch_in_voila_keeps_the_step(page, voila_url: str) -> None:
+    """Choosing another language in the player recompiles the text but keeps the group's step."""
+    sid = sorted(p.stem for p in VECTORS.glob("*.yml"))[0]
+    open_player(page, voila_url, sid)
+    click_route(page, [1])
+    node = page.locator(".wsp-root").get_attribute("data-wsp-node")
+    page.get_by_label("Language").select_option(label="Bahasa Indonesia")
+    page.wait_for_function("() => document.querySelector('.wsp-root').lang === 'id'")
+    root = page.locator(".wsp-root")
+    assert root.get_attribute("data-wsp-node") == node
+    assert root.get_attribute("data-wsp-route-length") == "1"
+    assert page.locator(".wsp-draft").is_visible()

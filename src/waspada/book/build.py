@@ -12,7 +12,6 @@ from pathlib import Path
 from ..i18n import available_languages
 from ..project import Project
 
-
 PARALLEL_BUILDS = 2
 
 

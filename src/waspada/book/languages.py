@@ -45,8 +45,9 @@ def _translate(app: Sphinx, message: str) -> str:
 
 def _config_inited(app: Sphinx, config: Config) -> None:
     options = dict(config.html_theme_options or {})
-    options["search_bar_text"] = _translate(app, APP_MESSAGES["search_bar_text"])
-    config.html_theme_options = options
+    if "search_bar_text" in options:  # a sphinx-book-theme option, set in _config.yml
+        options["search_bar_text"] = _translate(app, APP_MESSAGES["search_bar_text"])
+        config.html_theme_options = options
     # sphinx-book-theme reads its strings from its own "booktheme" catalog; ours (compiled with
     # the fallback chain into locale_dirs) fills in the languages it does not ship.
     dirs = [str(Path(app.confdir or app.srcdir, d)) for d in config.locale_dirs or []]

@@ -19,7 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -109,7 +109,7 @@ def _new_catalog(domain: str, lang: str | None = None) -> Catalog:
         version=__version__,
         msgid_bugs_address="",
         copyright_holder="Waspada contributors",
-        creation_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        creation_date=datetime(2026, 1, 1, tzinfo=UTC),
         charset="utf-8",
     )
     catalog.fuzzy = False
@@ -279,7 +279,7 @@ def read_catalog(path: Path) -> Catalog | None:
     return _cache[key]
 
 
-def lookup_chain(locales_dir: Path, language: Language, domains: Iterable[str]):  # noqa: ANN201
+def lookup_chain(locales_dir: Path, language: Language, domains: Iterable[str]):
     """A ``translate(context, message)`` that tries each language of the chain, then English."""
     catalogs = [
         catalog
@@ -422,7 +422,7 @@ def _markup(text: str) -> list[str]:
 
 
 def check_catalogs(locales_dir: Path, languages: dict[str, Language], root: Path) -> list[Problem]:
-    """Broken catalogs: syntax, fuzzy headers, placeholders and markup that differ from the source."""
+    """Broken catalogs: syntax, fuzzy headers, and placeholders or markup unlike the source's."""
     problems: list[Problem] = []
     for code in languages:
         if code == SOURCE:
@@ -430,6 +430,10 @@ def check_catalogs(locales_dir: Path, languages: dict[str, Language], root: Path
         folder = locales_dir / code / "LC_MESSAGES"
         for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
             shown = path.relative_to(root).as_posix()
+            syntax = _msgfmt_problems(path, shown)
+            if syntax:
+                problems += syntax
+                continue
             try:
                 catalog = _read(path)
             except PoFileError as exc:
@@ -457,12 +461,13 @@ def check_catalogs(locales_dir: Path, languages: dict[str, Language], root: Path
                     continue
                 line = _line_of(text, message)
                 source, target = str(message.id), str(message.string)
-                if set(_PLACEHOLDER.findall(source)) != set(_PLACEHOLDER.findall(target)):
+                wanted, got = set(_PLACEHOLDER.findall(source)), set(_PLACEHOLDER.findall(target))
+                if wanted != got:
                     problems.append(
                         Problem(
                             Location(shown, line, 1),
-                            f"the translation's placeholders {sorted(set(_PLACEHOLDER.findall(target)))} "
-                            f"differ from the source's {sorted(set(_PLACEHOLDER.findall(source)))}; "
+                            f"the translation's placeholders {sorted(got)} differ from the "
+                            f"source's {sorted(wanted)}; "
                             "keep every {name} exactly as in the English",
                         )
                     )
@@ -479,7 +484,40 @@ def check_catalogs(locales_dir: Path, languages: dict[str, Language], root: Path
     return problems
 
 
-def _line_of(text: str, message) -> int:  # noqa: ANN001
+def _msgfmt_problems(path: Path, shown: str) -> list[Problem]:
+    """GNU msgfmt's verdict on syntax and headers, where it is installed (Babel's reader is
+    lenient and accepts, for example, an unterminated string)."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return []
+    # Placeholders and markup are checked below with messages of our own.
+    result = subprocess.run(
+        [msgfmt, "--check-header", "--check-domain", "-o", "/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == 0:
+        return []
+    problems = []
+    for line in result.stderr.splitlines():
+        match = re.match(rf"{re.escape(str(path))}:(\d+):(?:(\d+):)?\s*(.*)", line)
+        if (
+            match
+            and not match.group(3).startswith(("warning:", "found "))
+            and "fatal error" not in match.group(3)
+        ):
+            problems.append(
+                Problem(
+                    Location(shown, int(match.group(1)), int(match.group(2) or 1)),
+                    f"the catalog cannot be read (msgfmt: {match.group(3)}); fix this entry or open "
+                    "the file in Poedit, which shows it",
+                )
+            )
+    return problems or [Problem(Location(shown), f"msgfmt rejects the catalog: {result.stderr}")]
+
+
+def _line_of(text: str, message) -> int:
     needle = 'msgid "' + str(message.id).split("\n")[0][:40].replace('"', '\\"')
     index = text.find(needle)
     return text.count("\n", 0, index) + 1 if index >= 0 else 0
@@ -504,7 +542,7 @@ def add_language(
         raise ValueError(f"fallback language {', '.join(unknown)} is not a course language")
     path = locales_dir / "languages.yml"
     text = path.read_text(encoding="utf-8") if path.is_file() else "languages:\n"
-    chain = ", ".join(fallback + ["en"])
+    chain = ", ".join([*fallback, "en"])
     text = text.rstrip("\n") + (
         f"\n  {code}:\n    english: {english}\n    native: {native}\n"
         f"    fallback: [{chain}]\n    cldr: {cldr}\n    status: draft\n"

@@ -1,0 +1,330 @@
+"""Translations: extractors, catalogs, fallback chains, checks, and a full round trip."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract
+from babel.messages.pofile import read_po, write_po
+
+from waspada.i18n import language, translator
+from waspada.i18n.catalogs import (
+    add_language,
+    check_catalogs,
+    load_languages,
+    po_path,
+    update_catalogs,
+)
+from waspada.i18n.extract import extract_help, extract_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SCENARIO = b"""\
+id: demo
+title: A demo
+summary: Short.
+nodes:
+  start:
+    text: |
+      First line
+      second line.
+    notes: For the trainer.
+    choices:
+      - label: Go on
+        target: end
+        feedback: Well done.
+      - {id: alt, label: Other way, target: end}
+  end:
+    text: The end.
+    ending:
+      kind: safe
+      debrief: What we learnt.
+      messages: [Ask questions., Tell someone.]
+      help: [sapa-129]
+"""
+
+
+def test_scenario_extractor_gives_contexts_lines_and_comments() -> None:
+    """Every text comes with scenario:node[:choice] context, its YAML line and what it is."""
+    found = list(extract_scenario(io.BytesIO(SCENARIO), (), (), {}))
+    got = [(line, ctx, text) for line, _, (ctx, text), _ in found]
+    assert got == [
+        (2, "demo", "A demo"),
+        (3, "demo", "Short."),
+        (6, "demo:start", "First line\nsecond line."),
+        (9, "demo:start", "For the trainer."),
+        (11, "demo:start:end", "Go on"),
+        (13, "demo:start:end", "Well done."),
+        (14, "demo:start:alt", "Other way"),
+        (16, "demo:end", "The end."),
+        (19, "demo:end", "What we learnt."),
+        (20, "demo:end", "Ask questions."),
+        (20, "demo:end", "Tell someone."),
+    ]
+    assert found[3][3] == ["node 'start': facilitator notes"]
+
+
+def test_extractor_is_registered_with_babel() -> None:
+    """`pybabel extract` finds the extractor by name and keeps the message context."""
+    messages = list(extract("waspada_scenario", io.BytesIO(SCENARIO)))
+    assert (2, "A demo", ["scenario title"], "demo") in messages
+
+
+def test_broken_yaml_extracts_nothing_rather_than_crashing() -> None:
+    """Extraction skips a file the checker will report; it never raises."""
+    assert list(extract_scenario(io.BytesIO(b"id: [broken\n"), (), (), {})) == []
+
+
+def test_help_extractor_never_extracts_numbers() -> None:
+    """Service names, descriptions and labels are translated; the numbers themselves are not."""
+    with (ROOT / "help.yml").open("rb") as handle:
+        texts = [text for _, _, (_, text), _ in extract_help(handle, (), (), {})]
+    assert "Police emergency line, free of charge, 24 hours." in texts
+    assert "Call" in texts
+    assert not any(text.strip().startswith(("1", "0", "+")) for text in texts)
+
+
+# -- catalogs in a temporary locales folder ----------------------------------------------------
+
+
+def make_locales(tmp_path: Path) -> Path:
+    locales = tmp_path / "locales"
+    (locales / "templates").mkdir(parents=True)
+    (locales / "languages.yml").write_text(
+        "languages:\n"
+        "  id: {english: Indonesian, native: Bahasa Indonesia, fallback: [en], cldr: id,"
+        " status: reviewed}\n"
+        "  sas: {english: Sasak, native: Base Sasak, fallback: [id, en], cldr: id,"
+        " status: draft}\n"
+    )
+    template = Catalog(domain="ui")
+    template.add("Back", context="ui")
+    template.add("Start again", context="ui")
+    template.add("Decision {number}", context="ui")
+    template.add("See [the help page](help.md) and **call**.", context="ui")
+    with (locales / "templates" / "ui.pot").open("wb") as handle:
+        write_po(handle, template)
+    update_catalogs(locales, load_languages(locales))
+    return locales
+
+
+def translate_po(path: Path, strings: dict[str, str]) -> None:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id in strings:
+            message.string = strings[message.id]
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+def test_missing_messages_follow_the_fallback_chain(tmp_path: Path) -> None:
+    """Sasak uses its own text, then Indonesian, then English; never an empty string."""
+    locales = make_locales(tmp_path)
+    translate_po(po_path(locales, "id", "ui"), {"Back": "Kembali", "Start again": "Mulai lagi"})
+    translate_po(po_path(locales, "sas", "ui"), {"Back": "Uli"})
+    sas = translator(locales, "sas")
+    assert sas("ui", "Back") == "Uli"
+    assert sas("ui", "Start again") == "Mulai lagi"
+    assert sas("ui", "Decision {number}") == "Decision {number}"
+    assert language(locales, "sas").chain == ("sas", "id", "en")
+    assert language(locales, "sas").is_draft and not language(locales, "id").is_draft
+
+
+def test_regional_catalogs_carry_the_indonesian_text(tmp_path: Path) -> None:
+    """After an update, each Sasak message shows its Indonesian translation as a comment."""
+    locales = make_locales(tmp_path)
+    translate_po(po_path(locales, "id", "ui"), {"Back": "Kembali"})
+    update_catalogs(locales, load_languages(locales), ["sas"])
+    text = po_path(locales, "sas", "ui").read_text()
+    assert "# Indonesian: Kembali\n" in text
+    assert text.count("# Indonesian:") == 1
+
+
+def test_add_a_language_babel_does_not_know(tmp_path: Path) -> None:
+    """`add` declares a language outside CLDR (Balinese here) with a usable, non-fuzzy catalog."""
+    locales = make_locales(tmp_path)
+    written = add_language(
+        locales, "ban", english="Balinese", native="Basa Bali", fallback=["id"], cldr="id"
+    )
+    assert written == [po_path(locales, "ban", "ui")]
+    assert load_languages(locales)["ban"].chain == ("ban", "id", "en")
+    text = written[0].read_text()
+    assert '"Language: ban\\n"' in text and "#, fuzzy" not in text.split("msgid")[1]
+    with pytest.raises(ValueError, match="already a course language"):
+        add_language(locales, "ban", english="x", native="x", fallback=["id"], cldr="id")
+
+
+def errors(locales: Path, root: Path) -> list[str]:
+    return [str(p) for p in check_catalogs(locales, load_languages(locales), root)]
+
+
+def test_check_finds_placeholder_and_markup_mismatches(tmp_path: Path) -> None:
+    """A renamed placeholder or a changed link target is an error with file and line."""
+    locales = make_locales(tmp_path)
+    translate_po(
+        po_path(locales, "id", "ui"),
+        {
+            "Decision {number}": "Keputusan {nomor}",
+            "See [the help page](help.md) and **call**.": "Lihat [halaman bantuan](bantuan.md) dan "
+            "**telepon**.",
+        },
+    )
+    found = errors(locales, tmp_path)
+    assert len(found) == 2
+    assert found[0].startswith("locales/id/LC_MESSAGES/ui.po:") and "placeholders" in found[0]
+    assert "markup differs" in found[1]
+
+
+def test_check_accepts_a_faithful_translation(tmp_path: Path) -> None:
+    """Translated link text with the same target and markers passes."""
+    locales = make_locales(tmp_path)
+    translate_po(
+        po_path(locales, "id", "ui"),
+        {
+            "Decision {number}": "Keputusan {number}",
+            "See [the help page](help.md) and **call**.": "Lihat [halaman bantuan](help.md) dan "
+            "**telepon**.",
+        },
+    )
+    assert errors(locales, tmp_path) == []
+
+
+@pytest.mark.skipif(
+    shutil.which("msgfmt") is None and "CI" not in __import__("os").environ,
+    reason="msgfmt (Debian package gettext) is not installed",
+)
+def test_check_finds_a_fuzzy_header_and_broken_syntax(tmp_path: Path) -> None:
+    """A fuzzy header (gettext would skip the file) and unreadable syntax are both reported."""
+    locales = make_locales(tmp_path)
+    path = po_path(locales, "id", "ui")
+    path.write_text(
+        path.read_text().replace('msgid ""\nmsgstr ""', '#, fuzzy\nmsgid ""\nmsgstr ""', 1)
+    )
+    broken = po_path(locales, "sas", "ui")
+    broken.write_text(broken.read_text() + '\nmsgctxt "ui"\nmsgid "Oops\nmsgstr ""\n')
+    found = errors(locales, tmp_path)
+    assert any("header is marked fuzzy" in f for f in found)
+    assert any(
+        f.startswith("locales/sas/LC_MESSAGES/ui.po:") and "cannot be read" in f for f in found
+    )
+
+
+def test_every_catalog_of_the_course_passes_msgfmt_check() -> None:
+    """GNU msgfmt --check accepts every .po file (syntax, headers, format strings)."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        if "CI" in __import__("os").environ:
+            pytest.fail("msgfmt (Debian package gettext) is missing")
+        pytest.skip("msgfmt is not installed (apt-get install gettext)")
+    files = sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))
+    assert files
+    for path in files:
+        result = subprocess.run(
+            [msgfmt, "--check", "-o", "/dev/null", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, f"{path}: {result.stderr}"
+
+
+def test_course_catalogs_pass_waspada_check() -> None:
+    """The repository's catalogs have no placeholder, markup or header problems."""
+    assert errors(ROOT / "locales", ROOT) == []
+
+
+def test_status_reports_coverage_per_language() -> None:
+    """`waspada i18n status` prints a row per catalog and a total per language."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "waspada",
+            "--project",
+            str(ROOT),
+            "i18n",
+            "status",
+            "--lang",
+            "sas",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sas   scenarios" in result.stdout
+    assert "sas -> id -> en" in result.stdout
+
+
+@pytest.mark.build
+def test_round_trip_extract_translate_build(tmp_path: Path) -> None:
+    """extract -> translate -> build: the Indonesian page shows translated paragraphs, scenario
+    text, player strings and theme strings, and links to the same page in English."""
+    import json
+    import re
+
+    root = tmp_path / "course"
+    (root / "book").mkdir(parents=True)
+    (root / "scenarios").mkdir()
+    (root / "locales").mkdir()
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    shutil.copy(ROOT / "help.yml", root / "help.yml")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: story\n")
+    (root / "book" / "index.md").write_text("# Welcome\n\nThis course is about safety.\n")
+    (root / "book" / "story.md").write_text("# A story\n\n```{scenario} demo\n```\n")
+    (root / "scenarios" / "demo.yml").write_bytes(
+        SCENARIO.replace(
+            b"nodes:", b"audiences: [village]\nmodi: [deception]\nstart: start\nnodes:"
+        )
+    )
+    (root / "locales" / "languages.yml").write_text(
+        "languages:\n  id: {english: Indonesian, native: Bahasa Indonesia, fallback: [en],"
+        " cldr: id, status: reviewed}\n"
+    )
+
+    def waspada(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "waspada", "--project", str(root), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    waspada("i18n", "extract")
+    waspada("i18n", "update")
+    translate_po(
+        po_path(root / "locales", "id", "index"),
+        {"This course is about safety.": "Kursus ini tentang keselamatan."},
+    )
+    translate_po(
+        po_path(root / "locales", "id", "scenarios"), {"A demo": "Sebuah contoh", "Go on": "Lanjut"}
+    )
+    translate_po(po_path(root / "locales", "id", "ui"), {"Back": "Kembali"})
+    assert "0 errors" in waspada("check")
+    waspada("build", "--strict")
+
+    index = (root / "_build" / "html" / "id" / "index.html").read_text()
+    assert "Kursus ini tentang keselamatan." in index
+    assert '<html lang="id"' in index
+    assert 'href="../en/index.html"' in index  # the switcher opens the same page in English
+    assert "Pencarian" in index or "Cari" in index  # theme strings from Sphinx's Indonesian
+    story = (root / "_build" / "html" / "id" / "story.html").read_text()
+    data = re.search(r'class="wsp-payload">(.*?)</script>', story, re.S).group(1)
+    payload = json.loads(data)
+    assert payload["lang"] == "id"
+    assert payload["title"] == "Sebuah contoh"
+    assert payload["nodes"]["start"]["choices"]["end"]["label"] == [["", "Lanjut"]]
+    assert payload["ui"]["back"] == "Kembali"
+    assert payload["ui"]["restart"] == "Start again"  # untranslated: falls back to English
+    english = (root / "_build" / "html" / "en" / "index.html").read_text()
+    assert "This course is about safety." in english
+    assert (root / "_build" / "html" / "index.html").read_text().count('hreflang="') == 2
