@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as w
 from IPython.display import display
 
-from .i18n import available_languages
+from .i18n import available_languages, language, translator
+from .i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT
 from .project import Project
 from .scenario.model import MODUS_NAMES
 from .widget import ScenarioWidget
@@ -92,46 +93,54 @@ GALLERY_CSS = """
   .wsp-gallery p { margin: 0.3rem 0 0; line-height: 1.5; }
   .wsp-gallery .wsp-gallery-modi { color: #4a4a4a; font-size: 0.9rem; }
   .wsp-gallery nav a { font-size: 1rem; margin-right: 0.8rem; }
+  .wsp-gallery nav a[aria-current="page"] { color: #1b1b1b; text-decoration: none; }
+  .wsp-gallery .wsp-draft { background: #fff4d6; border: 1px solid #b07d00; border-radius: 6px;
+    padding: 0.4rem 0.7rem; }
 </style>
 """
 
 
 def gallery(project: Project | None = None) -> None:
-    """List every scenario by audience, each linking to the player (and its facilitator mode)."""
+    """List every scenario by audience, each linking to the player (and its facilitator mode),
+    in the language of the URL (``?lang=id``)."""
     project = project or Project.discover(Path.cwd())
     collection = project.load()
     query = _query()
     languages = available_languages(project.locales_dir)
     lang = query.get("lang", "en")
-    audience_names = {
-        "village": "Village sessions",
-        "health": "Health workers",
-        "school": "Schools",
-    }
+    lang = lang if lang in dict(languages) else "en"
+    tr = translator(project.locales_dir, lang)
     sections = []
-    for audience, title in audience_names.items():
+    if language(project.locales_dir, lang).is_draft:
+        notice = html.escape(tr(UI_CONTEXT, APP_MESSAGES["draft_notice"]))
+        sections.append(f'<p class="wsp-draft" role="note">{notice}</p>')
+    for audience, name in AUDIENCE_NAMES.items():
         items = []
-        for scenario in sorted(collection.scenarios.values(), key=lambda s: s.title):
+        for scenario in sorted(collection.scenarios.values(), key=lambda s: tr(s.id, s.title)):
             if audience not in scenario.audiences:
                 continue
             link = "player.ipynb?" + urlencode({"scenario": scenario.id, "lang": lang})
             facilitate = link + "&mode=facilitator"
-            modi = ", ".join(MODUS_NAMES[m] for m in scenario.modi)
+            modi = ", ".join(tr("modus", MODUS_NAMES[m]) for m in scenario.modi)
             items.append(
-                f'<li><a href="{html.escape(link)}">{html.escape(scenario.title)}</a>'
-                f'<a class="wsp-gallery-facilitate" href="{html.escape(facilitate)}">'
-                "Facilitator mode</a>"
-                f"<p>{html.escape(scenario.summary)}</p>"
+                f'<li><a href="{html.escape(link)}">{html.escape(tr(scenario.id, scenario.title))}'
+                f'</a><a class="wsp-gallery-facilitate" href="{html.escape(facilitate)}">'
+                f"{html.escape(tr(UI_CONTEXT, APP_MESSAGES['facilitator_mode']))}</a>"
+                f"<p>{html.escape(tr(scenario.id, scenario.summary))}</p>"
                 f'<p class="wsp-gallery-modi">{html.escape(modi)}</p></li>'
             )
-        sections.append(f"<h2>{html.escape(title)}</h2><ul>{''.join(items)}</ul>")
+        heading = html.escape(tr("audience", name))
+        sections.append(f"<h2>{heading}</h2><ul>{''.join(items)}</ul>")
+    current = ' aria-current="page"'
     picker = " ".join(
-        f'<a href="gallery.ipynb?{urlencode({"lang": code})}" lang="{code}">{html.escape(name)}</a>'
+        f'<a href="gallery.ipynb?{urlencode({"lang": code})}" lang="{code}"'
+        f"{current if code == lang else ''}>{html.escape(name)}</a>"
         for code, name in languages
     )
+    label = html.escape(tr(UI_CONTEXT, APP_MESSAGES["languages"]))
     display(
         w.HTML(
-            GALLERY_CSS + '<div class="wsp-gallery">'
-            f'<nav aria-label="Language">{picker}</nav>' + "".join(sections) + "</div>"
+            GALLERY_CSS + f'<div class="wsp-gallery" lang="{lang}">'
+            f'<nav aria-label="{label}">{picker}</nav>' + "".join(sections) + "</div>"
         )
     )
