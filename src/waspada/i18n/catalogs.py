@@ -118,6 +118,10 @@ def _new_catalog(domain: str, lang: str | None = None) -> Catalog:
 
 def _write(catalog: Catalog, path: Path, *, template: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    for message in catalog:
+        # Babel guesses "python-format" from any "%" ("40% s..."); course texts never use
+        # %-formatting, and the false flag makes msgfmt reject faithful translations.
+        message.flags.discard("python-format")
     with path.open("wb") as handle:
         write_po(
             handle,

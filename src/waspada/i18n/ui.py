@@ -85,6 +85,8 @@ THEME_MESSAGES: dict[str, tuple[str, ...]] = {
         "Expand Sidebar",
         "Collapse Sidebar",
         "Contents",
+        "previous page",
+        "next page",
     ),
     "booktheme": (
         "By",
