@@ -41,7 +41,7 @@ def ui_strings(translate: Translate = no_translation) -> dict[str, str]:
 APP_MESSAGES: dict[str, str] = {
     "draft_notice": (
         "This translation is a draft: native speakers have not reviewed it yet. If something "
-        "is unclear, check the Indonesian or English version."
+        "is unclear, compare it with another language version."
     ),
     "languages": "Languages",
     "search_bar_text": "Search this course...",
