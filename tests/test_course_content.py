@@ -10,10 +10,14 @@ import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 
+from html.parser import HTMLParser
+
 import pytest
 import yaml
 
 from waspada.cli import main
+from waspada.i18n.catalogs import coverage, load_languages
+from waspada.i18n.ui import THEME_MESSAGES
 from waspada.project import Project
 from waspada.scenario import AUDIENCES, MODI
 
@@ -173,3 +177,56 @@ def test_the_course_builds_without_warnings_and_offline(tmp_path: Path) -> None:
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html), page.name
     assert (tmp_path / "index.html").exists()
+
+
+class _VisibleText(HTMLParser):
+    """Text a reader sees or hears: text nodes plus labels and titles, without scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        self.texts += [v.strip() for k, v in attrs if k in ("aria-label", "title") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.texts.append(data.strip())
+
+
+@pytest.mark.build
+def test_translated_books_show_no_english_theme_strings(tmp_path: Path) -> None:
+    """Indonesian and Sasak pages carry the theme's words (search, navigation, contents) in a
+    translation, never in English; Sasak, lacking some, borrows Indonesian; both say they are
+    drafts and offer the other languages."""
+    result = subprocess.run(
+        [sys.executable, "-m", "waspada", "--project", str(ROOT), "build", "--lang", "id,sas",
+         "--output", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    english = {m for messages in THEME_MESSAGES.values() for m in messages}
+    for lang in ("id", "sas"):
+        page = (tmp_path / lang / "health.html").read_text(encoding="utf-8")
+        parser = _VisibleText()
+        parser.feed(page)
+        assert set(parser.texts) & english == set(), lang
+        assert f'<html lang="{lang}"' in page
+        assert 'class="wsp-draft-notice"' in page
+        assert 'hreflang="en"' in page and 'href="../en/health.html"' in page
+    indonesian = (tmp_path / "id" / "health.html").read_text(encoding="utf-8")
+    assert "Dampak terhadap kesehatan" in indonesian  # the chapter itself is translated
+
+
+def test_indonesian_is_complete() -> None:
+    """Every message of every catalog (book, scenarios, interface, theme) has an Indonesian
+    translation."""
+    rows = [r for r in coverage(ROOT / "locales", load_languages(ROOT / "locales"))
+            if r.lang == "id"]
+    assert rows and all(r.translated == r.total for r in rows), [
+        (r.domain, r.translated, r.total) for r in rows if r.translated != r.total]
