@@ -12,6 +12,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..i18n import language
+from ..i18n.catalogs import CODE_DOMAINS, po_path
 from ..payload import scenario_payload
 from ..scenario import Collection, load_collection
 from ..scenario.markup import plain
@@ -84,6 +86,12 @@ class ScenarioDirective(SphinxDirective):
         lang = self.env.config.language or "en"
         locales = (Path(self.env.srcdir) / self.env.config.waspada_locales).resolve()
         payload = scenario_payload(scenario, collection.services, lang=lang, locales_dir=locales)
+        # A changed translation must rebuild the page too, not only a changed scenario.
+        for code in language(locales, lang).chain:
+            for domain in CODE_DOMAINS:
+                catalog = po_path(locales, code, domain)
+                if catalog.is_file():
+                    self.env.note_dependency(str(catalog))
 
         node = scenario_node()
         node["payload"] = payload
