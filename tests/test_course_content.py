@@ -8,9 +8,8 @@ import re
 import subprocess
 import sys
 from contextlib import redirect_stdout
-from pathlib import Path
-
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import yaml
@@ -207,8 +206,22 @@ def test_translated_books_show_no_english_theme_strings(tmp_path: Path) -> None:
     translation, never in English; Sasak, lacking some, borrows Indonesian; both say they are
     drafts and offer the other languages."""
     result = subprocess.run(
-        [sys.executable, "-m", "waspada", "--project", str(ROOT), "build", "--lang", "id,sas",
-         "--output", str(tmp_path)], capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "waspada",
+            "--project",
+            str(ROOT),
+            "build",
+            "--lang",
+            "id,sas",
+            "--output",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     english = {m for messages in THEME_MESSAGES.values() for m in messages}
     for lang in ("id", "sas"):
@@ -226,7 +239,40 @@ def test_translated_books_show_no_english_theme_strings(tmp_path: Path) -> None:
 def test_indonesian_is_complete() -> None:
     """Every message of every catalog (book, scenarios, interface, theme) has an Indonesian
     translation."""
-    rows = [r for r in coverage(ROOT / "locales", load_languages(ROOT / "locales"))
-            if r.lang == "id"]
+    rows = [
+        r for r in coverage(ROOT / "locales", load_languages(ROOT / "locales")) if r.lang == "id"
+    ]
     assert rows and all(r.translated == r.total for r in rows), [
-        (r.domain, r.translated, r.total) for r in rows if r.translated != r.total]
+        (r.domain, r.translated, r.total) for r in rows if r.translated != r.total
+    ]
+
+
+@pytest.mark.parametrize("lang", ["jv", "su", "sas"])
+def test_regional_drafts_cover_interface_titles_and_key_messages(lang: str) -> None:
+    """Each regional draft has its whole interface and theme, and every scenario title, ending
+    title and key message in the language itself (the rest falls back to Indonesian)."""
+    from waspada.i18n.catalogs import po_path, read_catalog
+
+    rows = {
+        r.domain: r
+        for r in coverage(ROOT / "locales", load_languages(ROOT / "locales"))
+        if r.lang == lang
+    }
+    for domain in ("ui", "sphinx", "booktheme"):
+        assert rows[domain].translated == rows[domain].total, domain
+    catalog = read_catalog(po_path(ROOT / "locales", lang, "scenarios"))
+    wanted = {"scenario title", "ending title"}
+    missing = [
+        m.id
+        for m in catalog
+        if m.id
+        and not m.string
+        and (
+            wanted & set(m.auto_comments)
+            or any(
+                c.endswith(": key message") or c.endswith(": ending title") for c in m.auto_comments
+            )
+        )
+    ]
+    assert missing == []
+    assert load_languages(ROOT / "locales")[lang].chain == (lang, "id", "en")

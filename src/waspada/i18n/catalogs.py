@@ -514,8 +514,8 @@ def _msgfmt_problems(path: Path, shown: str) -> list[Problem]:
             problems.append(
                 Problem(
                     Location(shown, int(match.group(1)), int(match.group(2) or 1)),
-                    f"the catalog cannot be read (msgfmt: {match.group(3)}); fix this entry or open "
-                    "the file in Poedit, which shows it",
+                    f"the catalog cannot be read (msgfmt: {match.group(3)}); fix this entry or "
+                    "open the file in Poedit, which shows it",
                 )
             )
     return problems or [Problem(Location(shown), f"msgfmt rejects the catalog: {result.stderr}")]
