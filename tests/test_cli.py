@@ -332,3 +332,14 @@ def test_no_command_prints_help_and_exits_2(tmp_path):
     result = waspada(cwd=tmp_path)
     assert result.returncode == 2
     assert "commands:" in result.stdout
+
+
+def test_play_in_another_language(tmp_path):
+    """`play --lang id` shows the scenario in Indonesian where the catalog has it."""
+    root = Path(__file__).resolve().parents[1]
+    result = waspada("play", "cafe-singer", "--lang", "id", "--path", "2", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "Kerja menyanyi di kota" in result.stdout
+    bad = waspada("play", "cafe-singer", "--lang", "xx", "--path", "2", cwd=root)
+    assert bad.returncode == 1 and "unknown language 'xx'" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -70,7 +70,8 @@ def player(
     chooser = w.Dropdown(
         options=[(name, c) for c, name in languages],
         value=code,
-        description="Language",
+        description=translator(project.locales_dir, code)(UI_CONTEXT, APP_MESSAGES["languages"]),
+        style={"description_width": "initial"},
         layout=w.Layout(width="18rem"),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import textwrap
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .i18n.ui import ui_strings
 from .project import Project, ProjectError
 from .scenario import (
     PlayError,
@@ -27,6 +29,8 @@ from .scenario import (
 from .scenario.markup import plain, render_blocks
 
 RANDOM_WALK_LIMIT = 10_000
+# Labels the terminal player shares with the browser front end (translated by `play --lang`).
+_UI: dict[str, str] = ui_strings()
 
 
 class CommandError(Exception):
@@ -47,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--seed", type=int, default=None, help="seed for --random (repeatable runs)")
     play.add_argument("--json", action="store_true", help="print the result as JSON")
+    play.add_argument(
+        "--lang",
+        default="en",
+        metavar="LANG",
+        help="play in this course language (missing texts follow its fallback chain)",
+    )
     play.add_argument(
         "--facilitator",
         action="store_true",
@@ -289,6 +303,18 @@ def _load_one(args: argparse.Namespace) -> tuple[Scenario, dict[str, Service]]:
 
 def cmd_play(args: argparse.Namespace) -> int:
     scenario, services = _load_one(args)
+    if args.lang != "en":
+        from .i18n import translator
+        from .i18n.catalogs import load_languages
+        from .scenario import translate_scenario, translate_service
+
+        project = _project(args)
+        if args.lang not in load_languages(project.locales_dir):
+            raise CommandError(f"unknown language '{args.lang}'; see locales/languages.yml")
+        translate = translator(project.locales_dir, args.lang)
+        scenario = translate_scenario(scenario, translate)
+        _UI.update(ui_strings(translate))
+        services = {k: translate_service(v, translate) for k, v in services.items()}
     if args.random is not None:
         return _play_random(scenario, args)
     if args.path is not None:
@@ -341,9 +367,9 @@ def _show_node(
     print()
     print(_wrap(node.text))
     if facilitator and node.notes:
-        print("\n[notes] " + _wrap(node.notes).lstrip())
+        print(f"\n[{_UI['notes']}] " + _wrap(node.notes).lstrip())
     if facilitator and node.prompt:
-        print("\n[discuss] " + _wrap(node.prompt).lstrip())
+        print(f"\n[{_UI['discuss']}] " + _wrap(node.prompt).lstrip())
     if node.ending:
         e = node.ending
         print(f"\n== Ending ({e.kind}){': ' + plain(e.title) if e.title else ''} ==")
@@ -357,7 +383,7 @@ def _show_node(
                     subsequent_indent="    ",
                 )
             )
-        print("\nWhere to get help:")
+        print(f"\n{_UI['get_help']}:")
         for hid in e.help:
             service = services.get(hid)
             if service is None:

@@ -5,7 +5,15 @@ Sphinx) can depend on it without pulling in the others.
 """
 
 from .collection import Collection, load_collection
-from .compile import PAYLOAD_FORMAT, Translate, compile_scenario, message_context, no_translation
+from .compile import (
+    PAYLOAD_FORMAT,
+    Translate,
+    compile_scenario,
+    message_context,
+    no_translation,
+    translate_scenario,
+    translate_service,
+)
 from .engine import (
     STATE_FORMAT,
     PlayError,
@@ -75,5 +83,7 @@ __all__ = [
     "no_translation",
     "play_route",
     "start",
+    "translate_scenario",
+    "translate_service",
     "validate",
 ]

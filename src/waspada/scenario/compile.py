@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from .graph import DEFAULT_STATE_LIMIT, expand
@@ -138,3 +139,51 @@ def _service(service: Service, translate: Translate) -> dict[str, Any]:
         ],
         "checked": service.checked,
     }
+
+
+def translate_scenario(scenario: Scenario, translate: Translate) -> Scenario:
+    """The same scenario with every text translated (for views that show the model directly,
+    such as the terminal player); ids, targets and rules are untouched."""
+    sid = scenario.id
+
+    def tr(context: str, text: str) -> str:
+        return translate(context, text) if text else text
+
+    nodes = {}
+    for node in scenario.nodes.values():
+        ctx = message_context(sid, node.id)
+        choices = tuple(
+            replace(
+                c,
+                label=tr(message_context(sid, node.id, c.id), c.label),
+                feedback=tr(message_context(sid, node.id, c.id), c.feedback),
+            )
+            for c in node.choices
+        )
+        ending = node.ending and replace(
+            node.ending,
+            title=tr(ctx, node.ending.title),
+            debrief=tr(ctx, node.ending.debrief),
+            messages=tuple(tr(ctx, m) for m in node.ending.messages),
+        )
+        nodes[node.id] = replace(
+            node,
+            text=tr(ctx, node.text),
+            notes=tr(ctx, node.notes),
+            prompt=tr(ctx, node.prompt),
+            choices=choices,
+            ending=ending,
+        )
+    return replace(
+        scenario, title=tr(sid, scenario.title), summary=tr(sid, scenario.summary), nodes=nodes
+    )
+
+
+def translate_service(service: Service, translate: Translate) -> Service:
+    ctx = f"help:{service.id}"
+    return replace(
+        service,
+        name=translate(ctx, service.name),
+        description=translate(ctx, service.description),
+        contacts=tuple(replace(c, label=translate(ctx, c.label)) for c in service.contacts),
+    )
