@@ -34,18 +34,7 @@ class StateGraph:
 
     def can_reach_ending(self, scenario: Scenario) -> list[bool]:
         """For each state: can some route from it reach an ending?"""
-        incoming: list[list[int]] = [[] for _ in self.states]
-        for index, state in enumerate(self.states):
-            for _, target in state.edges:
-                incoming[target].append(index)
-        ok = [scenario.nodes[s.node].is_ending for s in self.states]
-        queue = deque(i for i, flag in enumerate(ok) if flag)
-        while queue:
-            for source in incoming[queue.popleft()]:
-                if not ok[source]:
-                    ok[source] = True
-                    queue.append(source)
-        return ok
+        return [steps is not None for steps in self.steps_to_ending(scenario)]
 
     def steps_to_ending(self, scenario: Scenario) -> list[int | None]:
         """For each state, the fewest choices to any ending (None where none is reachable)."""
