@@ -343,3 +343,13 @@ def test_play_in_another_language(tmp_path):
     bad = waspada("play", "cafe-singer", "--lang", "xx", "--path", "2", cwd=root)
     assert bad.returncode == 1 and "unknown language 'xx'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_interactive_prompts_follow_the_language():
+    """The terminal player's own prompts are translated too (here Indonesian)."""
+    root = Path(__file__).resolve().parents[1]
+    result = waspada("play", "cafe-singer", "--lang", "id", cwd=root, stdin="7\nb\nq\n")
+    assert result.returncode == 0, result.stderr
+    assert "Pilih 1-3 (b = kembali, q = keluar): " in result.stdout
+    assert "Ketik angka 1 sampai 3, b, atau q." in result.stdout
+    assert "Ini awal cerita; tidak ada langkah sebelumnya." in result.stdout

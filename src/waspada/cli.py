@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .i18n.ui import ui_strings
+from .i18n.ui import cli_strings, ui_strings
 from .project import Project, ProjectError
 from .scenario import (
     PlayError,
@@ -31,6 +31,7 @@ from .scenario.markup import plain, render_blocks
 RANDOM_WALK_LIMIT = 10_000
 # Labels the terminal player shares with the browser front end (translated by `play --lang`).
 _UI: dict[str, str] = ui_strings()
+_CLI: dict[str, str] = cli_strings()
 
 
 class CommandError(Exception):
@@ -314,6 +315,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         translate = translator(project.locales_dir, args.lang)
         scenario = translate_scenario(scenario, translate)
         _UI.update(ui_strings(translate))
+        _CLI.update(cli_strings(translate))
         services = {k: translate_service(v, translate) for k, v in services.items()}
     if args.random is not None:
         return _play_random(scenario, args)
@@ -372,7 +374,7 @@ def _show_node(
         print(f"\n[{_UI['discuss']}] " + _wrap(node.prompt).lstrip())
     if node.ending:
         e = node.ending
-        print(f"\n== Ending ({e.kind}){': ' + plain(e.title) if e.title else ''} ==")
+        print(f"\n== {_CLI['ending']} ({e.kind}){': ' + plain(e.title) if e.title else ''} ==")
         print(_wrap(e.debrief))
         for message in e.messages:
             print(
@@ -417,7 +419,7 @@ def _play_interactive(
         options = available_choices(scenario, state)
         while True:
             try:
-                answer = input(f"\nChoose 1-{len(options)} (b = back, q = quit): ").strip().lower()
+                answer = input("\n" + _CLI["prompt"].format(count=len(options))).strip().lower()
             except EOFError:
                 print()
                 return 0
@@ -427,7 +429,7 @@ def _play_interactive(
                 if len(history) > 1:
                     history.pop()
                     break
-                print("This is the beginning; there is nothing to go back to.")
+                print(_CLI["at_start"])
                 continue
             if answer.isdigit() and 1 <= int(answer) <= len(options):
                 choice = options[int(answer) - 1]
@@ -435,7 +437,7 @@ def _play_interactive(
                     print("\n> " + _wrap(choice.feedback).lstrip())
                 history.append(choose(scenario, state, choice))
                 break
-            print(f"Please type a number from 1 to {len(options)}, b or q.")
+            print(_CLI["retry"].format(count=len(options)))
 
 
 def _transcript(scenario: Scenario, numbers: list[int]) -> tuple[PlayState, list[dict[str, Any]]]:
@@ -494,7 +496,7 @@ def _play_scripted(
         replay = choose(scenario, replay, step["id"])
     _show_node(scenario, replay, services, args.facilitator)
     if not node.is_ending:
-        print(f"\n(the route stops at node '{state.node}', before an ending)")
+        print("\n" + _CLI["stopped"].format(node=state.node))
     return 0
 
 

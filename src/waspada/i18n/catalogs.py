@@ -31,7 +31,15 @@ from .. import __version__
 from ..scenario.model import AUDIENCES, MODUS_NAMES
 from ..scenario.problems import Location, Problem, Severity
 from .extract import extract_help, extract_scenario
-from .ui import APP_MESSAGES, AUDIENCE_NAMES, THEME_MESSAGES, UI_CONTEXT, UI_MESSAGES
+from .ui import (
+    APP_MESSAGES,
+    AUDIENCE_NAMES,
+    CLI_CONTEXT,
+    CLI_MESSAGES,
+    THEME_MESSAGES,
+    UI_CONTEXT,
+    UI_MESSAGES,
+)
 
 SOURCE = "en"
 CODE_DOMAINS = ("scenarios", "ui")
@@ -166,6 +174,8 @@ def extract_code_templates(
     ui = _new_catalog("ui")
     for key, message in {**UI_MESSAGES, **APP_MESSAGES}.items():
         ui.add(message, context=UI_CONTEXT, auto_comments=[f"interface: {key}"])
+    for key, message in CLI_MESSAGES.items():
+        ui.add(message, context=CLI_CONTEXT, auto_comments=[f"terminal player: {key}"])
     for modus, name in MODUS_NAMES.items():
         ui.add(name, context="modus", auto_comments=[f"recruitment method '{modus}'"])
     for audience in AUDIENCES:

@@ -50,6 +50,21 @@ APP_MESSAGES: dict[str, str] = {
     "choose_scenario": "Choose a scenario from the gallery.",
 }
 
+# The terminal player's own prompts (`waspada play`); context "cli".
+CLI_CONTEXT = "cli"
+CLI_MESSAGES: dict[str, str] = {
+    "prompt": "Choose 1-{count} (b = back, q = quit): ",
+    "at_start": "This is the beginning; there is nothing to go back to.",
+    "retry": "Please type a number from 1 to {count}, b or q.",
+    "ending": "Ending",
+    "stopped": "(the route stops at node '{node}', before an ending)",
+}
+
+
+def cli_strings(translate: Translate = no_translation) -> dict[str, str]:
+    return {key: translate(CLI_CONTEXT, message) for key, message in CLI_MESSAGES.items()}
+
+
 AUDIENCE_NAMES: dict[str, str] = {
     "village": "Village sessions",
     "health": "Health workers",
