@@ -54,7 +54,9 @@ def load_collection(
             gc.enable()
 
 
-def _load(files: Iterable[Path], help_file: Path | None, shown) -> Collection:
+def _load(
+    files: Iterable[Path], help_file: Path | None, shown: Callable[[Path], str]
+) -> Collection:
     result = Collection()
     help_ids: set[str] | None = None
     if help_file is not None:
