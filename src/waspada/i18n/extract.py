@@ -78,6 +78,9 @@ def extract_scenario(
         value = _text(top.get(key))
         if value:
             yield _line(top[key]), PGETTEXT, (sid, value), [what]
+    if _text(top.get("kind")) == "check":
+        yield from _extract_check(sid, top)
+        return
     for nid, spec_node in _items(top.get("nodes")).items():
         spec = _items(spec_node)
         ctx = f"{sid}:{nid}"
@@ -111,6 +114,67 @@ def extract_scenario(
             value = _text(item)
             if value:
                 yield _line(item), PGETTEXT, (ctx, value), [f"node '{nid}': key message"]
+
+
+def _extract_check(sid: str, top: Mapping[str, Node]) -> Iterator[Extracted]:
+    """A knowledge check: questions, options (ids a, b, c ... by position) and the result."""
+    questions = top.get("questions")
+    for question_node in questions.value if isinstance(questions, SequenceNode) else []:
+        question = _items(question_node)
+        qid = _text(question.get("id"))
+        if not qid:
+            continue
+        value = _text(question.get("text"))
+        if value:
+            line = _line(question["text"])
+            yield line, PGETTEXT, (f"{sid}:{qid}", value), [f"question '{qid}'"]
+        options = question.get("options")
+        for number, option_node in enumerate(
+            options.value if isinstance(options, SequenceNode) else [], 1
+        ):
+            option = _items(option_node)
+            oid = _text(option.get("id")) or chr(ord("a") + number - 1)
+            for key, what in (("label", "answer"), ("feedback", "why this answer is right or not")):
+                value = _text(option.get(key))
+                if value:
+                    yield (
+                        _line(option[key]),
+                        PGETTEXT,
+                        (f"{sid}:{qid}:{oid}", value),
+                        [f"question '{qid}', option {oid}: {what}"],
+                    )
+    result = _items(top.get("result"))
+    ctx = f"{sid}:result"
+    for key, what in ENDING_FIELDS.items():
+        value = _text(result.get(key))
+        if value:
+            yield _line(result[key]), PGETTEXT, (ctx, value), [f"result: {what}"]
+    messages = result.get("messages")
+    for item in messages.value if isinstance(messages, SequenceNode) else [messages]:
+        value = _text(item)
+        if value:
+            yield _line(item), PGETTEXT, (ctx, value), ["result: key message"]
+
+
+def extract_profiles(
+    fileobj: IO[bytes],
+    keywords: Collection[str],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Iterator[Extracted]:
+    """Yield the titles and descriptions of the course profiles (profiles.yml)."""
+    top = _items(_read(fileobj))
+    for name, spec_node in _items(top.get("profiles")).items():
+        spec = _items(spec_node)
+        for key, what in (("title", "course title"), ("description", "course description")):
+            value = _text(spec.get(key))
+            if value:
+                yield (
+                    _line(spec[key]),
+                    PGETTEXT,
+                    (f"profile:{name}", value),
+                    [f"course profile '{name}': {what}"],
+                )
 
 
 def extract_help(

@@ -22,6 +22,15 @@ class Collection:
     problems: list[Problem] = field(default_factory=list)
 
     @property
+    def stories(self) -> dict[str, Scenario]:
+        """The branching stories, without the knowledge checks."""
+        return {sid: s for sid, s in self.scenarios.items() if not s.is_check}
+
+    @property
+    def checks(self) -> dict[str, Scenario]:
+        return {sid: s for sid, s in self.scenarios.items() if s.is_check}
+
+    @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 

@@ -17,7 +17,7 @@ from typing import Any
 from .graph import DEFAULT_STATE_LIMIT, expand
 from .help import Service
 from .markup import render_blocks, render_inline
-from .model import Scenario
+from .model import SCORE, Scenario
 
 PAYLOAD_FORMAT = 1
 
@@ -73,6 +73,14 @@ def compile_scenario(
                 c.id: {
                     "label": render_inline(tr(message_context(sid, node.id, c.id), c.label)),
                     "feedback": blocks(message_context(sid, node.id, c.id), c.feedback),
+                    **(
+                        {
+                            "verdict": ui.get("correct" if c.correct else "not_correct", ""),
+                            "correct": c.correct,
+                        }
+                        if c.correct is not None
+                        else {}
+                    ),
                 }
                 for c in node.choices
             },
@@ -90,15 +98,32 @@ def compile_scenario(
         nodes[node.id] = entry
 
     step_label = ui.pop("step_label", "Decision {number}")
+    if scenario.is_check:
+        step_label = ui.get("question_label", "Question {number} of {total}")
+    total = scenario.question_count
     states = []
     for index, state in enumerate(graph.states):
         left = remaining[index] or 0
+        extra: dict[str, Any] = {}
+        if scenario.is_check and not state.edges:
+            score = state.values.get(SCORE, 0)
+            passed = score >= scenario.pass_mark
+            extra["result"] = {
+                "score": score,
+                "total": total,
+                "passed": passed,
+                "label": ui.get("check_passed" if passed else "check_review", ""),
+                "text": ui.get("score_line", "{score}/{total}").format(score=score, total=total),
+            }
         states.append(
             {
+                **extra,
                 "node": state.node,
                 "values": state.values,
                 "choices": [[cid, target] for cid, target in state.edges],
-                "label": step_label.format(number=state.depth + 1) if state.edges else "",
+                "label": step_label.format(number=state.depth + 1, total=total)
+                if state.edges
+                else "",
                 # Share of the shortest way to an ending already behind the group (progress bar).
                 "progress": round(state.depth / (state.depth + left), 3)
                 if state.depth + left
@@ -116,6 +141,8 @@ def compile_scenario(
         "digest": hashlib.sha256(structure.encode()).hexdigest()[:16],
         "title": tr(sid, scenario.title),
         "summary": tr(sid, scenario.summary),
+        "kind": scenario.kind,
+        "module": scenario.module,
         "audiences": list(scenario.audiences),
         "modi": list(scenario.modi),
         "variables": {

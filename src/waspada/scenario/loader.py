@@ -12,8 +12,11 @@ from yaml.nodes import ScalarNode
 from ._yaml import Reader, compose_file, compose_text
 from .model import (
     AUDIENCES,
+    CHECK_ENDING,
     ENDING_KINDS,
     MODI,
+    SCENARIO_KINDS,
+    SCORE,
     Choice,
     Comparison,
     Condition,
@@ -25,7 +28,23 @@ from .model import (
 )
 from .problems import Problem, suggest
 
-SCENARIO_KEYS = ("id", "title", "summary", "audiences", "modi", "start", "variables", "nodes")
+SCENARIO_KEYS = (
+    "id", "kind", "title", "summary", "audiences", "modi", "start", "variables", "nodes",
+)  # fmt: skip
+CHECK_KEYS = (
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "audiences",
+    "module",
+    "pass",
+    "questions",
+    "result",
+)
+QUESTION_KEYS = ("id", "text", "options")
+OPTION_KEYS = ("id", "label", "correct", "feedback")
+RESULT_NODE = "result"
 NODE_KEYS = ("text", "notes", "prompt", "choices", "ending")
 CHOICE_KEYS = ("id", "label", "target", "feedback", "effects", "condition")
 ENDING_KEYS = ("kind", "title", "debrief", "messages", "help")
@@ -64,6 +83,9 @@ def _build(
     tree: YamlNode | None, file: str, help_ids: Collection[str] | None
 ) -> tuple[Scenario | None, list[Problem]]:
     r = Reader(file)
+    kind = _kind(tree)
+    if kind == "check":
+        return _build_check(r, tree, help_ids)
     if tree is None:
         from .problems import Location
 
@@ -73,6 +95,17 @@ def _build(
                 "the file is empty; see scenarios/README.md for a complete example",
             )
         ]
+    if kind not in (None, "story"):
+        from yaml.nodes import MappingNode
+
+        assert isinstance(tree, MappingNode)
+        kind_node = next(v for k, v in tree.value if getattr(k, "value", None) == "kind")
+        r.error(
+            kind_node,
+            f"unknown kind '{kind}'{suggest(kind, SCENARIO_KINDS)}; use 'story' (the default) "
+            "or 'check' (a knowledge check, see scenarios/README.md)",
+        )
+        return None, r.problems
     top = r.mapping(
         tree,
         "the scenario",
@@ -267,8 +300,8 @@ def _choices(
                 feedback or "",
                 effects,
                 condition,
-                r.loc(item),
-                r.loc(spec["target"][1]),
+                location=r.loc(item),
+                target_location=r.loc(spec["target"][1]),
             )
         )
     return tuple(out)
@@ -341,19 +374,29 @@ def _condition(
     return Condition(tuple(terms), r.loc(node))
 
 
-def _ending(r: Reader, nid: str, node: YamlNode, help_ids: Collection[str] | None) -> Ending | None:
-    what = f"the ending of node '{nid}'"
-    spec = r.mapping(node, what, allowed=ENDING_KEYS, required=("kind", "debrief", "help"))
+def _ending(
+    r: Reader,
+    nid: str,
+    node: YamlNode,
+    help_ids: Collection[str] | None,
+    kind: str | None = None,
+) -> Ending | None:
+    """An ending; a check's result passes its ``kind`` and has no ``kind:`` key of its own."""
+    what = f"the ending of node '{nid}'" if kind is None else "the result"
+    allowed = ENDING_KEYS if kind is None else tuple(k for k in ENDING_KEYS if k != "kind")
+    required = ("kind", "debrief", "help") if kind is None else ("debrief", "help")
+    spec = r.mapping(node, what, allowed=allowed, required=required)
     if spec is None:
         return None
-    kind = r.text(spec["kind"][1], f"the kind of {what}") if "kind" in spec else None
-    if kind is not None and kind not in ENDING_KINDS:
-        r.error(
-            spec["kind"][1],
-            f"unknown ending kind '{kind}'{suggest(kind, ENDING_KINDS)}; "
-            f"use one of: {', '.join(ENDING_KINDS)}",
-        )
-        kind = None
+    if kind is None:
+        kind = r.text(spec["kind"][1], f"the kind of {what}") if "kind" in spec else None
+        if kind is not None and kind not in ENDING_KINDS:
+            r.error(
+                spec["kind"][1],
+                f"unknown ending kind '{kind}'{suggest(kind, ENDING_KINDS)}; "
+                f"use one of: {', '.join(ENDING_KINDS)}",
+            )
+            kind = None
     debrief = r.text(spec["debrief"][1], f"the debrief of {what}") if "debrief" in spec else None
     title = r.text(spec["title"][1], f"the title of {what}") if "title" in spec else ""
     messages: list[str] = []
@@ -388,3 +431,158 @@ def _ending(r: Reader, nid: str, node: YamlNode, help_ids: Collection[str] | Non
     if kind is None or debrief is None:
         return None
     return Ending(kind, debrief, tuple(messages), tuple(helps), title or "", r.loc(node))
+
+
+def _kind(tree: YamlNode | None) -> str | None:
+    """The top-level ``kind:`` value, if the file is a mapping that has one."""
+    from yaml.nodes import MappingNode
+
+    if not isinstance(tree, MappingNode):
+        return None
+    for key, value in tree.value:
+        if isinstance(key, ScalarNode) and key.value == "kind":
+            return value.value if isinstance(value, ScalarNode) else ""
+    return None
+
+
+def _build_check(
+    r: Reader, tree: YamlNode, help_ids: Collection[str] | None
+) -> tuple[Scenario | None, list[Problem]]:
+    """A knowledge check, loaded into the same model as a story.
+
+    Each question becomes a node whose options are choices leading to the next question; a
+    correct option adds one to the ``score`` variable, and the last question leads to the one
+    result ending. The compiled payload then tells the learner the score and whether it passes.
+    """
+    top = r.mapping(
+        tree,
+        "the knowledge check",
+        allowed=CHECK_KEYS,
+        required=("id", "title", "audiences", "module", "pass", "questions", "result"),
+    )
+    if top is None:
+        return None, r.problems
+
+    def get(key: str) -> YamlNode | None:
+        return top[key][1] if key in top else None
+
+    sid = r.slug(get("id"), "the check id") if get("id") else None
+    title = r.text(get("title"), "the title") if get("title") else None
+    summary = r.text(get("summary"), "the summary") if get("summary") else ""
+    audiences = _vocabulary(r, get("audiences"), "audience", AUDIENCES)
+    module = r.text(get("module"), "the module") if get("module") else None
+    pass_mark = r.integer(get("pass"), "the pass mark") if get("pass") else None
+
+    questions: list[tuple[str, YamlNode, str, list[tuple[str, str, bool, str, YamlNode]]]] = []
+    items = r.sequence(get("questions"), "the questions") if get("questions") else None
+    if items is not None and not items:
+        r.error(get("questions"), "the check has no questions; add at least one")
+    seen: set[str] = set()
+    for number, item in enumerate(items or [], 1):
+        what = f"question {number}"
+        spec = r.mapping(item, what, allowed=QUESTION_KEYS, required=("id", "text", "options"))
+        if spec is None or not all(k in spec for k in QUESTION_KEYS):
+            continue
+        qid = r.slug(spec["id"][1], f"the id of {what}")
+        text = r.text(spec["text"][1], f"the text of {what}")
+        if qid is None or text is None:
+            continue
+        if qid in seen or qid == RESULT_NODE:
+            r.error(spec["id"][1], f"{what} repeats the id '{qid}'; give it its own id")
+            continue
+        seen.add(qid)
+        options = _options(r, f"{what} ('{qid}')", spec["options"][1])
+        if options:
+            questions.append((qid, spec["id"][1], text, options))
+
+    result = None
+    if get("result") is not None:
+        result = _ending(r, RESULT_NODE, get("result"), help_ids, kind=CHECK_ENDING)
+    if pass_mark is not None and items and not 1 <= pass_mark <= len(items):
+        r.error(
+            get("pass"),
+            f"the pass mark {pass_mark} must be between 1 and the number of questions "
+            f"({len(items)})",
+        )
+    if sid is None or title is None or module is None or result is None or not questions:
+        return None, r.problems
+    if len(questions) != len(items or []) or pass_mark is None:
+        return None, r.problems
+
+    nodes: dict[str, Node] = {}
+    for position, (qid, qnode, text, options) in enumerate(questions):
+        target = questions[position + 1][0] if position + 1 < len(questions) else RESULT_NODE
+        choices = tuple(
+            Choice(
+                oid,
+                label,
+                target,
+                feedback,
+                (Effect(SCORE, 1, True, r.loc(onode)),) if correct else (),
+                correct=correct,
+                location=r.loc(onode),
+                target_location=r.loc(onode),
+            )
+            for oid, label, correct, feedback, onode in options
+        )
+        nodes[qid] = Node(qid, text, choices=choices, location=r.loc(qnode))
+    nodes[RESULT_NODE] = Node(RESULT_NODE, "", ending=result, location=result.location)
+    score = Variable(SCORE, 0, 0, len(questions), "correct answers", r.loc(tree))
+    return (
+        Scenario(
+            id=sid,
+            title=title,
+            summary=summary or "",
+            audiences=audiences,
+            modi=(),
+            start=questions[0][0],
+            nodes=nodes,
+            variables={SCORE: score},
+            location=r.loc(tree),
+            kind="check",
+            module=module,
+            pass_mark=pass_mark,
+        ),
+        r.problems,
+    )
+
+
+def _options(r: Reader, what: str, node: YamlNode) -> list[tuple[str, str, bool, str, YamlNode]]:
+    items = r.sequence(node, f"the options of {what}")
+    if items is None:
+        return []
+    if len(items) < 2:
+        r.error(node, f"{what} needs at least two options")
+        return []
+    out: list[tuple[str, str, bool, str, YamlNode]] = []
+    seen: set[str] = set()
+    for number, item in enumerate(items, 1):
+        where = f"option {number} of {what}"
+        spec = r.mapping(item, where, allowed=OPTION_KEYS, required=("label", "feedback"))
+        if spec is None or "label" not in spec or "feedback" not in spec:
+            continue
+        oid = chr(ord("a") + number - 1) if number <= 26 else f"o{number}"
+        if "id" in spec:
+            oid = r.slug(spec["id"][1], f"the id of {where}") or oid
+        if oid in seen:
+            r.error(item, f"{where} repeats the id '{oid}'; give it its own id")
+            continue
+        seen.add(oid)
+        label = r.text(spec["label"][1], f"the label of {where}")
+        feedback = r.text(spec["feedback"][1], f"the feedback of {where}")
+        correct = False
+        if "correct" in spec:
+            flag = spec["correct"][1]
+            value = flag.value if isinstance(flag, ScalarNode) else None
+            if value not in ("true", "false"):
+                r.error(flag, f"'correct' of {where} must be true or false")
+            correct = value == "true"
+        if label is None or feedback is None:
+            continue
+        out.append((oid, label, correct, feedback, item))
+    if len(out) == len(items) and not any(correct for _, _, correct, _, _ in out):
+        r.error(
+            node, f"none of the options of {what} is marked 'correct: true'; mark the right one"
+        )
+        return []
+    return out

@@ -55,6 +55,12 @@ MODUS_NAMES: dict[str, str] = {
 
 ENDING_KINDS: tuple[str, ...] = ("safe", "mixed", "harmed")
 
+# What a file describes: a branching story, or a knowledge check (questions with one result
+# ending, written in a shorter form and loaded into the same nodes and choices).
+SCENARIO_KINDS: tuple[str, ...] = ("story", "check")
+CHECK_ENDING = "check"  # the kind of a knowledge check's result ending
+SCORE = "score"  # the variable a knowledge check counts correct answers in
+
 OPERATORS: dict[str, Callable[[int, int], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
@@ -135,6 +141,7 @@ class Choice:
     feedback: str = ""
     effects: tuple[Effect, ...] = ()
     condition: Condition | None = None
+    correct: bool | None = None  # knowledge checks only: whether this answer is right
     location: Location = field(default=Location(""), compare=False, repr=False)
     target_location: Location = field(default=Location(""), compare=False, repr=False)
 
@@ -175,6 +182,17 @@ class Scenario:
     nodes: Mapping[str, Node]
     variables: Mapping[str, Variable] = field(default_factory=dict)
     location: Location = field(default=Location(""), compare=False, repr=False)
+    kind: str = "story"
+    module: str = ""  # checks: the chapter (book/<module>.md) the check follows
+    pass_mark: int = 0  # checks: correct answers needed to pass
+
+    @property
+    def is_check(self) -> bool:
+        return self.kind == "check"
+
+    @property
+    def question_count(self) -> int:
+        return sum(1 for node in self.nodes.values() if not node.is_ending) if self.is_check else 0
 
     @property
     def initial_values(self) -> dict[str, int]:
