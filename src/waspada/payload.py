@@ -17,7 +17,9 @@ def scenario_payload(
     *,
     lang: str = "en",
     locales_dir: Path | None = None,
+    exit_url: str = "about:blank",
 ) -> dict[str, Any]:
+    """``exit_url``: where Quick exit goes (a neutral page; the default leaves a blank tab)."""
     translate = translator(locales_dir, lang)
     ui = ui_strings(translate)
     if language(locales_dir, lang).is_draft:
@@ -28,5 +30,5 @@ def scenario_payload(
         ui=ui,
         translate=translate,
         lang=lang,
-        course={"id": COURSE_ID, "version": __version__},
+        course={"id": COURSE_ID, "version": __version__, "exit": exit_url},
     )

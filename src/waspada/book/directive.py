@@ -85,7 +85,13 @@ class ScenarioDirective(SphinxDirective):
         scenario = collection.scenarios[sid]
         lang = self.env.config.language or "en"
         locales = (Path(self.env.srcdir) / self.env.config.waspada_locales).resolve()
-        payload = scenario_payload(scenario, collection.services, lang=lang, locales_dir=locales)
+        payload = scenario_payload(
+            scenario,
+            collection.services,
+            lang=lang,
+            locales_dir=locales,
+            exit_url=self.env.config.waspada_quick_exit,
+        )
         # A changed translation must rebuild the page too, not only a changed scenario.
         for code in language(locales, lang).chain:
             for domain in CODE_DOMAINS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +12,12 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ..i18n.catalogs import ENGLISH, Language, load_languages, lookup_chain
-from ..i18n.ui import APP_MESSAGES, UI_CONTEXT
+from ..i18n.ui import APP_MESSAGES, UI_CONTEXT, UI_MESSAGES
 
 CSS_FILE = "waspada/book.css"
-CSS = """\
-.wsp-languages { display: flex; flex-wrap: wrap; gap: 0.3rem 0.9rem; align-items: baseline;
-  font-size: 0.95rem; margin: 0 0 1rem; }
-.wsp-languages-label { font-weight: 700; }
-.wsp-languages a[aria-current="page"] { font-weight: 700; text-decoration: none; color: inherit; }
-.wsp-draft-notice { background: #fff4d6; color: #1b1b1b; border: 1px solid #b07d00;
-  border-radius: 6px; padding: 0.5rem 0.8rem; margin: 0 0 1rem; }
-"""
+QUICK_EXIT_JS = "waspada/quickexit.js"
+STATIC = Path(__file__).parent / "static"
+WIDGET = Path(__file__).parents[1] / "widget"
 
 
 def _locales(app: Sphinx) -> Path:
@@ -80,6 +76,13 @@ def _page_context(
             f'<nav class="wsp-languages" aria-label="{label}">'
             f'<span class="wsp-languages-label">{label}:</span> {" ".join(links)}</nav>'
         )
+    exit_url = html.escape(app.config.waspada_quick_exit, quote=True)
+    hint = html.escape(_translate(app, APP_MESSAGES["quick_exit_hint"]), quote=True)
+    label = html.escape(_translate(app, UI_MESSAGES["quick_exit"]))
+    parts.insert(
+        0,
+        f'<a class="wsp-quick-exit-page" href="{exit_url}" title="{hint}">{label}</a>',
+    )
     if current.is_draft:
         notice = html.escape(_translate(app, APP_MESSAGES["draft_notice"]))
         parts.append(f'<p class="wsp-draft-notice" role="note">{notice}</p>')
@@ -89,16 +92,20 @@ def _page_context(
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.add_css_file(CSS_FILE)
+        app.add_js_file(QUICK_EXIT_JS)  # in the head, before any widget mounts
 
 
 def _write_css(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         target = Path(app.builder.outdir) / "_static" / "waspada"
         target.mkdir(parents=True, exist_ok=True)
-        (target / "book.css").write_text(CSS, encoding="utf-8")
+        shutil.copyfile(STATIC / "book.css", target / "book.css")
+        shutil.copyfile(WIDGET / "quickexit.js", target / "quickexit.js")
 
 
 def setup_languages(app: Sphinx) -> None:
+    # Where Quick exit goes. A blank page by default: it names nothing and loads nothing.
+    app.add_config_value("waspada_quick_exit", "about:blank", "html", [str])
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)

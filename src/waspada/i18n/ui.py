@@ -15,6 +15,10 @@ UI_MESSAGES: dict[str, str] = {
     "back": "Back",
     "restart": "Start again",
     "large_text": "Large text",
+    "quick_exit": "Quick exit",
+    "hands": "Hands raised",
+    "choice": "Choice",
+    "route": "The route taken",
     "facilitator_view": "Facilitator view",
     "clear_progress": "Clear my progress",
     "progress": "Progress through the story",
@@ -29,6 +33,13 @@ UI_MESSAGES: dict[str, str] = {
     "ending_safe": "Safe ending",
     "ending_mixed": "Mixed ending",
     "ending_harmed": "Harmful ending",
+    "ending_check": "Knowledge check",
+    "question_label": "Question {number} of {total}",
+    "correct": "Correct.",
+    "not_correct": "Not the best answer.",
+    "score_line": "You answered {score} of {total} questions correctly.",
+    "check_passed": "Passed",
+    "check_review": "Not passed yet: read the module again, then try once more",
 }
 
 
@@ -48,6 +59,23 @@ APP_MESSAGES: dict[str, str] = {
     "gallery_title": "Scenarios",
     "facilitator_mode": "Facilitator mode",
     "choose_scenario": "Choose a scenario from the gallery.",
+    "scenario": "Scenario",
+    "audience": "For",
+    "methods": "Methods it teaches",
+    "quick_exit_hint": "Leave this page at once (or press Escape twice)",
+    "dashboard_no_js": "Your progress is shown here when JavaScript is on.",
+    "dashboard_module": "Module",
+    "dashboard_status": "Status",
+    "dashboard_not_started": "Not started",
+    "dashboard_passed": "Passed",
+    "dashboard_review": "Not passed yet",
+    "dashboard_open": "Go to the knowledge check",
+    "dashboard_complete": "You have passed every knowledge check of this course.",
+    "dashboard_incomplete": "Pass every knowledge check to complete the course.",
+    "dashboard_name": "Your name (printed only, never saved)",
+    "dashboard_print": "Print my completion summary",
+    "dashboard_summary": "Completion summary",
+    "dashboard_date": "Date",
 }
 
 # The terminal player's own prompts (`waspada play`); context "cli".

@@ -19,7 +19,10 @@ const PAYLOAD_FORMAT = 1;
 
 /** @typedef {[string, string]} Inline  [style, text]; style "", "em", "strong" or "br" */
 /** @typedef {{p?: Inline[], ul?: Inline[][]}} Block */
-/** @typedef {{label: Inline[], feedback: Block[] | null}} ChoiceText */
+/**
+ * @typedef {{label: Inline[], feedback: Block[] | null, verdict?: string, correct?: boolean}}
+ *   ChoiceText  verdict and correct: knowledge checks only
+ */
 /** @typedef {{kind: string, label: string, value: string, href: string}} Contact */
 /** @typedef {{id: string, name: string, description: string, contacts: Contact[], checked: string}} Service */
 /**
@@ -31,15 +34,22 @@ const PAYLOAD_FORMAT = 1;
  *   choices: Record<string, ChoiceText>, ending?: Ending}} NodeText
  */
 /**
+ * @typedef {{score: number, total: number, passed: boolean, label: string, text: string}} Result
+ *   a knowledge check's result, on its ending states
+ */
+/**
  * @typedef {{node: string, values: Record<string, number>, choices: [string, number][],
- *   label: string, progress: number}} State
+ *   label: string, progress: number, result?: Result}} State
  */
 /**
  * @typedef {{format: number, lang: string, id: string, digest: string, title: string,
  *   summary: string, nodes: Record<string, NodeText>, states: State[],
  *   ui: Record<string, string>}} Payload
  */
-/** @typedef {{digest?: string, route?: string[]}} PlayState */
+/**
+ * @typedef {{digest?: string, route?: string[], tallies?: Record<string, number>[]}} PlayState
+ *   tallies[i]: the hands a facilitator counted for each choice at decision i
+ */
 /**
  * @typedef {{
  *   get(name: string): any,
@@ -137,6 +147,21 @@ function toolButton(parent, label, onClick, className) {
 }
 
 /**
+ * Leave the course at once for a neutral page, replacing this page in the history so that
+ * the back button does not return to it. Pages of the book and of Voila carry the same
+ * button and Escape-twice shortcut outside the widget (see quickexit.js); the widget's own
+ * button is there for Jupyter and for pages without one.
+ * @param {string} url
+ */
+function quickExit(url) {
+  try {
+    (window.top || window).location.replace(url);
+  } catch (error) {
+    window.location.replace(url); // a frame of another origin (an LMS): leave the frame
+  }
+}
+
+/**
  * Render a scenario into `el` and keep it in step with the model.
  * @param {{model: Model, el: HTMLElement}} context
  * @returns {() => void} cleanup
@@ -147,24 +172,56 @@ function render({ model, el }) {
   /** Whether the next render should move focus to the story text (after a user action). */
   let moveFocus = false;
 
-  /** @returns {string[]} */
-  function currentRoute() {
+  /** Set while a tally is typed, so that the input keeps its focus (no redraw). */
+  let quiet = false;
+
+  /** @returns {{route: string[], tallies: Record<string, number>[]}} */
+  function current() {
     /** @type {PlayState} */
     const state = model.get("state") || {};
     const payload = /** @type {Payload} */ (model.get("payload"));
-    if (!payload || (state.digest && state.digest !== payload.digest)) return [];
-    return Array.isArray(state.route) ? state.route : [];
+    if (!payload || (state.digest && state.digest !== payload.digest)) return { route: [], tallies: [] };
+    return {
+      route: Array.isArray(state.route) ? state.route : [],
+      tallies: Array.isArray(state.tallies) ? state.tallies : [],
+    };
   }
 
   /** @param {string[]} route */
   function commit(route) {
     const payload = /** @type {Payload} */ (model.get("payload"));
+    // Counts for decisions still on the route are kept (Back keeps them); Start again clears.
+    const tallies = route.length ? current().tallies.slice(0, route.length + 1) : [];
     moveFocus = true;
-    model.set("state", { digest: payload.digest, route });
+    model.set("state", { digest: payload.digest, route, tallies });
     model.save_changes();
   }
 
+  /**
+   * Store the hands counted for one choice at decision `step`, without redrawing.
+   * @param {number} step @param {string} cid @param {string} raw
+   */
+  function tally(step, cid, raw) {
+    const payload = /** @type {Payload} */ (model.get("payload"));
+    const { route, tallies } = current();
+    const next = tallies.slice();
+    while (next.length <= step) next.push({});
+    const counts = { ...(next[step] || {}) };
+    const value = Number.parseInt(raw, 10);
+    if (Number.isFinite(value) && value >= 0) counts[cid] = value;
+    else delete counts[cid];
+    next[step] = counts;
+    quiet = true;
+    try {
+      model.set("state", { digest: payload.digest, route, tallies: next });
+      model.save_changes();
+    } finally {
+      quiet = false;
+    }
+  }
+
   function draw() {
+    if (quiet) return;
     const payload = /** @type {Payload} */ (model.get("payload"));
     root.replaceChildren();
     if (!payload || payload.format !== PAYLOAD_FORMAT) {
@@ -179,7 +236,9 @@ function render({ model, el }) {
     root.setAttribute("aria-label", payload.title);
     root.lang = payload.lang;
 
-    const { path, route } = follow(payload, currentRoute());
+    const saved = current();
+    const { path, route } = follow(payload, saved.route);
+    const tallies = saved.tallies;
     const index = path[path.length - 1];
     const state = payload.states[index];
     const node = payload.nodes[state.node];
@@ -216,6 +275,11 @@ function render({ model, el }) {
         model.save_changes();
       }, "wsp-clear");
     }
+    // The page's own Quick exit button (book, Voila) serves the widget too.
+    if (!document.documentElement.hasAttribute("data-wsp-quick-exit")) {
+      const exitUrl = (payload.course && payload.course.exit) || "about:blank";
+      toolButton(tools, ui.quick_exit || "Quick exit", () => quickExit(exitUrl), "wsp-quick-exit");
+    }
     header.append(tools);
     root.append(header);
     if (ui.draft_notice) {
@@ -247,6 +311,9 @@ function render({ model, el }) {
       appendInline(label, chosen.label);
       said.append(label);
       box.append(said);
+      if (chosen.verdict) {
+        box.append(h("p", `wsp-verdict wsp-verdict-${chosen.correct ? "correct" : "wrong"}`, chosen.verdict));
+      }
       if (chosen.feedback) box.append(renderBlocks(chosen.feedback, "wsp-feedback-text"));
       root.append(box);
     }
@@ -273,7 +340,8 @@ function render({ model, el }) {
     if (mode !== "facilitator" && discussion.childElementCount) root.append(discussion);
 
     if (node.ending) {
-      root.append(renderEnding(node.ending, ui));
+      root.append(renderEnding(node.ending, ui, state.result));
+      if (route.length) root.append(renderRoute(payload, path, route, tallies));
     } else {
       const heading = h("p", "wsp-label wsp-choices-label", ui.choose || "What happens next?");
       heading.id = `wsp-choices-${payload.id}-${index}`;
@@ -291,6 +359,25 @@ function render({ model, el }) {
         button.append(text);
         button.addEventListener("click", () => commit([...route, cid]));
         item.append(button);
+        if (mode === "facilitator") {
+          // The trainer counts raised hands for each choice before clicking the room's choice.
+          text.id = `wsp-choice-${payload.id}-${index}-${cid}`;
+          const field = h("label", "wsp-tally");
+          const caption = h("span", "wsp-tally-label", ui.hands || "Hands");
+          caption.id = `${text.id}-hands`;
+          const input = /** @type {HTMLInputElement} */ (h("input", "wsp-tally-input"));
+          input.type = "number";
+          input.min = "0";
+          input.max = "999";
+          input.inputMode = "numeric";
+          input.dataset.wspTally = cid;
+          input.setAttribute("aria-labelledby", `${caption.id} ${text.id}`);
+          const counted = (tallies[route.length] || {})[cid];
+          if (counted !== undefined) input.value = String(counted);
+          input.addEventListener("input", () => tally(route.length, cid, input.value));
+          field.append(caption, input);
+          item.append(field);
+        }
         list.append(item);
       });
       root.append(list);
@@ -322,25 +409,99 @@ function render({ model, el }) {
   }
 
   root.addEventListener("keydown", onKey);
+  // Escape twice leaves, as on the pages; only installed where no page-level handler is.
+  let lastEscape = 0;
+  /** @param {KeyboardEvent} event */
+  function onEscape(event) {
+    if (event.key !== "Escape") return;
+    const now = Date.now();
+    if (now - lastEscape < 1500) {
+      const payload = /** @type {Payload} */ (model.get("payload"));
+      quickExit((payload && payload.course && payload.course.exit) || "about:blank");
+    }
+    lastEscape = now;
+  }
+  const pageHasExit = document.documentElement.hasAttribute("data-wsp-quick-exit");
+  if (!pageHasExit) document.addEventListener("keydown", onEscape);
+
+  root.addEventListener("keydown", onKey);
   const events = ["change:payload", "change:state", "change:mode", "change:large_text"];
   for (const name of events) model.on(name, draw);
   draw();
   return () => {
     for (const name of events) model.off(name, draw);
     root.removeEventListener("keydown", onKey);
+    if (!pageHasExit) document.removeEventListener("keydown", onEscape);
     root.remove();
   };
 }
 
 /**
- * @param {Ending} ending
- * @param {Record<string, string>} ui
+ * The route a group took, decision by decision, with the hands counted at each (the debrief).
+ * @param {Payload} payload
+ * @param {number[]} path
+ * @param {string[]} route
+ * @param {Record<string, number>[]} tallies
  * @returns {HTMLElement}
  */
-function renderEnding(ending, ui) {
+function renderRoute(payload, path, route, tallies) {
+  const ui = payload.ui || {};
+  const box = h("section", "wsp-route");
+  const heading = h("p", "wsp-label", ui.route || "Your route");
+  heading.id = `wsp-route-${payload.id}`;
+  box.setAttribute("aria-labelledby", heading.id);
+  box.append(heading);
+  const steps = h("ol", "wsp-route-steps");
+  route.forEach((cid, step) => {
+    const state = payload.states[path[step]];
+    const node = payload.nodes[state.node];
+    const item = h("li", "wsp-route-step");
+    const line = h("p");
+    line.append(h("span", "wsp-route-label", `${state.label}: `));
+    const chosen = h("span", "wsp-route-choice");
+    appendInline(chosen, node.choices[cid].label);
+    line.append(chosen);
+    if (node.choices[cid].verdict) line.append(h("span", "wsp-route-verdict", ` ${node.choices[cid].verdict}`));
+    item.append(line);
+    const counts = tallies[step] || {};
+    if (Object.keys(counts).length) {
+      const table = h("table", "wsp-tally-table");
+      const head = h("tr");
+      head.append(h("th", "", ui.choice || "Choice"), h("th", "", ui.hands || "Hands"));
+      table.append(head);
+      for (const [offered] of state.choices) {
+        const row = h("tr");
+        if (offered === cid) row.className = "wsp-tally-chosen";
+        const label = h("td");
+        appendInline(label, node.choices[offered].label);
+        row.append(label, h("td", "wsp-tally-count", counts[offered] === undefined ? "–" : String(counts[offered])));
+        table.append(row);
+      }
+      item.append(table);
+    }
+    steps.append(item);
+  });
+  box.append(steps);
+  return box;
+}
+
+/**
+ * @param {Ending} ending
+ * @param {Record<string, string>} ui
+ * @param {Result} [result]  a knowledge check's score
+ * @returns {HTMLElement}
+ */
+function renderEnding(ending, ui, result) {
   const box = h("div", `wsp-ending wsp-ending-${ending.kind}`);
-  box.append(h("p", "wsp-ending-kind", ending.kindLabel));
-  box.append(h("p", "wsp-ending-title", ending.title));
+  if (result) {
+    box.classList.add(result.passed ? "wsp-passed" : "wsp-review");
+    box.append(h("p", "wsp-ending-kind", result.label));
+    box.append(h("p", "wsp-ending-title", ending.title));
+    box.append(h("p", "wsp-score", result.text));
+  } else {
+    box.append(h("p", "wsp-ending-kind", ending.kindLabel));
+    box.append(h("p", "wsp-ending-title", ending.title));
+  }
   box.append(renderBlocks(ending.debrief, "wsp-debrief"));
   if (ending.messages.length) {
     box.append(h("p", "wsp-label", ui.key_messages || "Key messages"));
