@@ -33,21 +33,21 @@ def course() -> object:
 
 def test_every_recruitment_method_is_taught_by_a_scenario(course) -> None:
     """Each method in the fixed vocabulary appears in at least one scenario."""
-    taught = {modus for s in course.scenarios.values() for modus in s.modi}
+    taught = {modus for s in course.stories.values() for modus in s.modi}
     assert set(MODI) - taught == set()
 
 
 def test_each_audience_has_at_least_three_scenarios(course) -> None:
     """Village, health and school groups each have three or more scenarios to choose from."""
     for audience in AUDIENCES:
-        count = sum(audience in s.audiences for s in course.scenarios.values())
+        count = sum(audience in s.audiences for s in course.stories.values())
         assert count >= 3, f"{audience} has only {count} scenarios"
 
 
 def test_every_scenario_has_a_safe_and_a_harder_ending(course) -> None:
     """At least twelve scenarios; each shows a safe outcome and a harmed or mixed one."""
-    assert len(course.scenarios) >= 12
-    for scenario in course.scenarios.values():
+    assert len(course.stories) >= 12
+    for scenario in course.stories.values():
         kinds = {node.ending.kind for node in scenario.endings()}
         assert "safe" in kinds, scenario.id
         assert kinds & {"harmed", "mixed"}, scenario.id
@@ -56,7 +56,7 @@ def test_every_scenario_has_a_safe_and_a_harder_ending(course) -> None:
 
 def test_every_scenario_guides_the_facilitator(course) -> None:
     """Each scenario has facilitator notes and discussion prompts, and feedback on its choices."""
-    for scenario in course.scenarios.values():
+    for scenario in course.stories.values():
         nodes = list(scenario.nodes.values())
         assert any(n.notes for n in nodes), scenario.id
         assert any(n.prompt for n in nodes), scenario.id
@@ -114,9 +114,13 @@ def _toc_files() -> set[str]:
 
 
 def test_every_chapter_is_in_the_table_of_contents() -> None:
-    """No page of book/ is left out of the table of contents (and so out of the build)."""
+    """No page of book/ is left out of the full course, and the hand-run _toc.yml lists the
+    same pages as the "full" profile that `waspada build` uses."""
     pages = {str(p.relative_to(BOOK).with_suffix("")) for p in BOOK.rglob("*.md")}
-    assert pages - _toc_files() == set()
+    assert pages == _toc_files()
+    project = Project(ROOT)
+    full = project.profiles()["full"]
+    assert set(full.documents(project.load().stories)) == pages
     for required in (
         "index",
         "what-is-trafficking",
@@ -172,8 +176,8 @@ def build_course(output: Path, *args: str) -> None:
 @pytest.mark.build
 def test_the_course_builds_without_warnings_and_offline(tmp_path: Path) -> None:
     """`waspada build --strict` succeeds and no built page links or loads another host."""
-    build_course(tmp_path, "--lang", "en", "--strict")
-    pages = list((tmp_path / "en").rglob("*.html"))
+    build_course(tmp_path, "--lang", "en", "--profile", "full", "--strict")
+    pages = list((tmp_path / "full" / "en").rglob("*.html"))
     assert len(pages) >= 20
     for page in pages:
         html = page.read_text(encoding="utf-8")
@@ -208,17 +212,17 @@ def test_translated_books_show_no_english_theme_strings(tmp_path: Path) -> None:
     """Indonesian and Sasak pages carry the theme's words (search, navigation, contents) in a
     translation, never in English; Sasak, lacking some, borrows Indonesian; both say they are
     drafts and offer the other languages."""
-    build_course(tmp_path, "--lang", "id,sas")
+    build_course(tmp_path, "--lang", "id,sas", "--profile", "full")
     english = {m for messages in THEME_MESSAGES.values() for m in messages}
     for lang in ("id", "sas"):
-        page = (tmp_path / lang / "health.html").read_text(encoding="utf-8")
+        page = (tmp_path / "full" / lang / "health.html").read_text(encoding="utf-8")
         parser = _VisibleText()
         parser.feed(page)
         assert set(parser.texts) & english == set(), lang
         assert f'<html lang="{lang}"' in page
         assert 'class="wsp-draft-notice"' in page
         assert 'hreflang="en"' in page and 'href="../en/health.html"' in page
-    indonesian = (tmp_path / "id" / "health.html").read_text(encoding="utf-8")
+    indonesian = (tmp_path / "full" / "id" / "health.html").read_text(encoding="utf-8")
     assert "Dampak terhadap kesehatan" in indonesian  # the chapter itself is translated
 
 

@@ -117,7 +117,7 @@ def gallery(project: Project | None = None) -> None:
         sections.append(f'<p class="wsp-draft" role="note">{notice}</p>')
     for audience, name in AUDIENCE_NAMES.items():
         items = []
-        for scenario in sorted(collection.scenarios.values(), key=lambda s: tr(s.id, s.title)):
+        for scenario in sorted(collection.stories.values(), key=lambda s: tr(s.id, s.title)):
             if audience not in scenario.audiences:
                 continue
             link = "player.ipynb?" + urlencode({"scenario": scenario.id, "lang": lang})

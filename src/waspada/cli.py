@@ -124,15 +124,24 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser(
         "build",
         help="build the course website (every language by default)",
-        description="Check the sources, then build the static course website into "
-        "_build/html/<lang>/ with a language chooser at _build/html/index.html. The result works "
-        "from a web server or opened straight from disk.",
+        description="Check the sources, then build the static course websites into "
+        "_build/html/<profile>/<lang>/ with a chooser of courses and languages at "
+        "_build/html/index.html. The result works from a web server or opened straight from "
+        "disk.",
+        epilog="example: waspada build --profile village --lang id,jv",
     )
     build.add_argument(
         "--lang",
         action="append",
         metavar="LANG",
         help="build only this language (repeat or comma-separate for several)",
+    )
+    build.add_argument(
+        "--profile",
+        action="append",
+        metavar="PROFILE",
+        help="build only this course profile from profiles.yml (full, village, health, school; "
+        "repeat or comma-separate for several; default: all)",
     )
     build.add_argument(
         "--strict", action="store_true", help="fail on any Sphinx warning (what the tests use)"
@@ -208,6 +217,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
     serve.set_defaults(func=cmd_serve, command="serve")
+    from .interop.commands import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -245,6 +257,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             project.locales_dir, load_languages(project.locales_dir), project.root
         )
         catalogs = len(list(project.locales_dir.glob("*/LC_MESSAGES/*.po")))
+        problems += _profile_problems(project, collection)
     print_problems(problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
@@ -256,6 +269,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}: {status}"
     )
     return 0 if status == "ok" else 1
+
+
+def _profile_problems(project: Project, collection: Any) -> list[Problem]:
+    """profiles.yml: its own problems, unknown scenario ids, and pages no profile builds."""
+    from .profiles import check_profile_scenarios, load_profiles
+
+    if not project.profiles_file.is_file():
+        return []
+    profiles, problems = load_profiles(
+        project.profiles_file, book_dir=project.book_dir, display="profiles.yml"
+    )
+    problems += check_profile_scenarios(profiles, list(collection.stories))
+    return problems
 
 
 # -- play ----------------------------------------------------------------------------------------
@@ -560,7 +586,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             "the scenarios have errors; fix them first (see above), nothing was built"
         )
     langs = [code for item in (args.lang or []) for code in item.split(",") if code]
-    return build_course(project, langs or None, strict=args.strict, output=args.output)
+    profiles = [name for item in (args.profile or []) for name in item.split(",") if name]
+    return build_course(
+        project, langs or None, profiles=profiles or None, strict=args.strict, output=args.output
+    )
 
 
 def _langs(args: argparse.Namespace, project: Project) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .profiles import Profile, load_profiles
 from .scenario import Collection, load_collection
 
 
@@ -53,11 +54,30 @@ class Project:
         return self.root / "_toc.yml"
 
     @property
+    def profiles_file(self) -> Path:
+        return self.root / "profiles.yml"
+
+    @property
     def build_dir(self) -> Path:
         return self.root / "_build"
 
     def scenario_files(self) -> list[Path]:
         return sorted([*self.scenario_dir.glob("*.yml"), *self.scenario_dir.glob("*.yaml")])
+
+    def profiles(self) -> dict[str, Profile]:
+        """The course profiles; a project without profiles.yml has just "full" (its _toc.yml).
+
+        Raises ProjectError when profiles.yml has errors (``waspada check`` lists them all).
+        """
+        if not self.profiles_file.is_file():
+            return {}
+        profiles, problems = load_profiles(
+            self.profiles_file, book_dir=self.book_dir, display="profiles.yml"
+        )
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise ProjectError(f"{errors[0]} (run 'waspada check' for every problem)")
+        return profiles
 
     def load(self, files: list[Path] | None = None) -> Collection:
         help_file = self.help_file if self.help_file.is_file() else None

@@ -216,7 +216,7 @@ def tiny_book(tiny_course: Path) -> Path:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return root / "_build" / "html" / "en"
+    return root / "_build" / "html" / "full" / "en"
 
 
 # -- a Voila server per session ----------------------------------------------------------------

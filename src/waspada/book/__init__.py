@@ -20,6 +20,7 @@ from sphinx.config import Config
 
 from .. import __version__
 from .directive import setup_scenario
+from .kit import setup_kit
 from .languages import setup_languages
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -32,6 +33,7 @@ def _add_templates(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     setup_scenario(app)
+    setup_kit(app)
     setup_languages(app)
     app.connect("config-inited", _add_templates)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

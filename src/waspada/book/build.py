@@ -13,108 +13,149 @@ from ..i18n import available_languages
 from ..project import Project
 
 PARALLEL_BUILDS = 2
+DEFAULT_PROFILE = "full"  # a project without profiles.yml builds its _toc.yml under this name
 
 
 def build_course(
     project: Project,
     langs: list[str] | None = None,
     *,
+    profiles: list[str] | None = None,
     strict: bool = False,
     output: Path | None = None,
 ) -> int:
+    """Build each wanted profile in each wanted language into ``output/<profile>/<lang>/``."""
     known = dict(available_languages(project.locales_dir))
     wanted = langs or list(known)
+    declared = project.profiles() or {DEFAULT_PROFILE: None}
+    chosen = profiles or list(declared)
+    from ..cli import CommandError
+
     unknown = [code for code in wanted if code not in known]
     if unknown:
-        from ..cli import CommandError
-
         raise CommandError(
             f"unknown language {', '.join(unknown)}; the course has: "
             f"{', '.join(known)} (see locales/languages.yml)"
+        )
+    strange = [name for name in chosen if name not in declared]
+    if strange:
+        raise CommandError(
+            f"unknown profile {', '.join(strange)}; the course has: {', '.join(declared)} "
+            "(see profiles.yml)"
         )
     out = (output or project.build_dir / "html").resolve()
     out.mkdir(parents=True, exist_ok=True)
     failed: list[str] = []
     began = time.monotonic()
-    # One Sphinx process per language (Sphinx keeps translators in global state), two at a time
-    # on this two-core class of machine.
-    pending = list(wanted)
+    # One Sphinx process per profile and language (Sphinx keeps translators in global state),
+    # two at a time on this two-core class of machine.
+    pending = [(profile, lang) for profile in chosen for lang in wanted]
+    total = len(pending)
     running: list[tuple[str, subprocess.Popen[bytes], float]] = []
     done = 0
     while pending or running:
         while pending and len(running) < PARALLEL_BUILDS:
-            lang = pending.pop(0)
-            print(f"building {lang} ({known[lang]}) ...", flush=True)
+            profile, lang = pending.pop(0)
+            name = f"{profile}/{lang}"
+            print(f"building {name} ({known[lang]}) ...", flush=True)
             command = [
                 sys.executable,
                 "-m",
                 "waspada.book.build",
                 str(project.root),
                 lang,
-                str(out / lang),
+                str(out / profile / lang),
+                "--profile",
+                profile,
                 *(["--strict"] if strict else []),
             ]
-            running.append((lang, subprocess.Popen(command), time.monotonic()))
+            running.append((name, subprocess.Popen(command), time.monotonic()))
         time.sleep(0.2)
         for item in list(running):
-            lang, process, started = item
+            name, process, started = item
             if process.poll() is None:
                 continue
             running.remove(item)
             done += 1
             took = time.monotonic() - started
             if process.returncode:
-                failed.append(lang)
-                print(
-                    f"[{done}/{len(wanted)}] {lang} failed after {took:.0f} s (see above)",
-                    flush=True,
-                )
+                failed.append(name)
+                print(f"[{done}/{total}] {name} failed after {took:.0f} s (see above)", flush=True)
             else:
-                print(f"[{done}/{len(wanted)}] {lang} done in {took:.0f} s", flush=True)
-    write_chooser(
-        out, [(code, known[code]) for code in known if (out / code / "index.html").exists()]
-    )
+                print(f"[{done}/{total}] {name} done in {took:.0f} s", flush=True)
+    write_chooser(out, project, known)
     if failed:
         print(f"build failed for: {', '.join(failed)}", file=sys.stderr)
         return 1
     print(
-        f"built {len(wanted)} language(s) in {time.monotonic() - began:.0f} s; the course is "
+        f"built {total} course(s) in {time.monotonic() - began:.0f} s; the course is "
         f"in {out}; open {out / 'index.html'} in a browser"
     )
     return 0
 
 
-def write_chooser(out: Path, languages: list[tuple[str, str]]) -> None:
-    """A small page (no scripts, no external requests) that lists the built languages."""
-    items = "\n".join(
-        f'    <li><a href="{code}/index.html" hreflang="{code}" lang="{code}">'
-        f"{html.escape(name)}</a></li>"
-        for code, name in languages
-    )
+def write_chooser(out: Path, project: Project, known: dict[str, str]) -> None:
+    """A small page (no scripts, no external requests) listing the built courses and languages.
+
+    Each course is named in each of its languages (profile titles are translated with the
+    interface catalog), so a trainer finds "Kit sesi desa" as easily as "Village session kit".
+    """
+    from ..i18n import translator
+
+    declared = project.profiles()
+    names = list(declared) or [DEFAULT_PROFILE]
+    sections = []
+    for name in names:
+        built = [code for code in known if (out / name / code / "index.html").exists()]
+        if not built:
+            continue
+        profile = declared.get(name)
+        title = profile.title if profile else "Waspada"
+        description = profile.description if profile else ""
+        items = []
+        for code in built:
+            tr = translator(project.locales_dir, code)
+            local = tr(f"profile:{name}", title) if profile else title
+            items.append(
+                f'      <li><a href="{name}/{code}/index.html" hreflang="{code}" lang="{code}">'
+                f'{html.escape(known[code])}: <span class="course">{html.escape(local)}</span>'
+                "</a></li>"
+            )
+        sections.append(
+            f"""  <section>
+    <h2>{html.escape(title)}</h2>
+    <p>{html.escape(description)}</p>
+    <ul>
+{chr(10).join(items)}
+    </ul>
+  </section>"""
+        )
     (out / "index.html").write_text(
         f"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Waspada: choose a language / pilih bahasa</title>
+  <meta http-equiv="Content-Security-Policy"
+        content="default-src 'none'; style-src 'unsafe-inline'">
+  <title>Waspada: choose a course and a language / pilih kursus dan bahasa</title>
   <style>
-    body {{ font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto;
+    body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto;
            padding: 0 1rem; color: #1b1b1b; line-height: 1.5; }}
     h1 {{ font-size: 1.6rem; }}
+    h2 {{ font-size: 1.25rem; margin-top: 2rem; }}
     ul {{ list-style: none; padding: 0; }}
-    a {{ display: block; padding: 0.8rem 1rem; margin: 0.5rem 0; border: 2px solid #0b5394;
-         border-radius: 8px; color: #0b5394; font-size: 1.2rem; text-decoration: none; }}
+    a {{ display: block; padding: 0.6rem 1rem; margin: 0.4rem 0; border: 2px solid #0b5394;
+         border-radius: 8px; color: #0b5394; font-size: 1.1rem; text-decoration: none; }}
     a:hover, a:focus {{ background: #0b5394; color: #fff; }}
+    .course {{ font-weight: 700; }}
   </style>
 </head>
 <body>
   <main>
   <h1>Waspada</h1>
-  <p>Choose a language. <span lang="id">Pilih bahasa.</span></p>
-  <ul>
-{items}
-  </ul>
+  <p>Choose a course and a language. <span lang="id">Pilih kursus dan bahasa.</span></p>
+{chr(10).join(sections)}
   </main>
 </body>
 </html>
@@ -123,7 +164,34 @@ def write_chooser(out: Path, languages: list[tuple[str, str]]) -> None:
     )
 
 
-def _build_one(root: Path, lang: str, outdir: Path, strict: bool, builder: str = "html") -> int:
+def write_profile_toc(project: Project, profile_name: str) -> tuple[Path, list[str], list[str]]:
+    """Write the profile's table of contents under _build/toc/; return it, its scenarios and
+    its pages in reading order."""
+    import yaml
+
+    profiles = project.profiles()
+    if not profiles:
+        return project.toc_file, [], []
+    profile = profiles[profile_name]
+    stories = project.load().stories
+    toc_dir = project.build_dir / "toc"
+    toc_dir.mkdir(parents=True, exist_ok=True)
+    path = toc_dir / f"{profile_name}.yml"
+    text = "# Written by waspada build from profiles.yml; edit that file instead.\n"
+    text += yaml.safe_dump(profile.toc(stories), sort_keys=False, allow_unicode=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path, profile.scenario_ids(stories), profile.documents(stories)
+
+
+def _build_one(
+    root: Path,
+    lang: str,
+    outdir: Path,
+    strict: bool,
+    builder: str = "html",
+    profile: str = DEFAULT_PROFILE,
+) -> int:
     """Run one Sphinx build through Jupyter Book's own entry point (in a fresh process).
 
     Each language gets its own process: Sphinx keeps translators in module-level state.
@@ -133,11 +201,15 @@ def _build_one(root: Path, lang: str, outdir: Path, strict: bool, builder: str =
     from ..i18n.catalogs import compile_book_catalogs, load_languages
 
     project = Project(root)
+    toc, scenarios, documents = write_profile_toc(project, profile)
     overrides: dict[str, object] = {
-        "external_toc_path": str(project.toc_file),
+        "external_toc_path": str(toc),
         "language": lang,
         "latex_individualpages": False,
         "waspada_locales": str(project.locales_dir),
+        "waspada_profile": profile,
+        "waspada_profile_scenarios": scenarios,
+        "waspada_profile_documents": documents,
     }
     if lang != "en":
         languages = load_languages(project.locales_dir)
@@ -152,7 +224,7 @@ def _build_one(root: Path, lang: str, outdir: Path, strict: bool, builder: str =
         noconfig=True,
         path_config=str(project.config_file),
         confoverrides=overrides,
-        doctreedir=project.build_dir / ".doctrees" / f"{builder}-{lang}",
+        doctreedir=project.build_dir / ".doctrees" / f"{builder}-{profile}-{lang}",
         builder=builder,
         warningiserror=strict,
         keep_going=strict,
@@ -168,5 +240,6 @@ if __name__ == "__main__":
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--strict", action="store_true")
     parser.add_argument("--builder", default="html")
+    parser.add_argument("--profile", default=DEFAULT_PROFILE)
     ns = parser.parse_args()
-    sys.exit(_build_one(ns.root, ns.lang, ns.outdir, ns.strict, ns.builder))
+    sys.exit(_build_one(ns.root, ns.lang, ns.outdir, ns.strict, ns.builder, ns.profile))

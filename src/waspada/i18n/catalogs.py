@@ -30,7 +30,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from .. import __version__
 from ..scenario.model import AUDIENCES, MODUS_NAMES
 from ..scenario.problems import Location, Problem, Severity
-from .extract import extract_help, extract_scenario
+from .extract import extract_help, extract_profiles, extract_scenario
 from .ui import (
     APP_MESSAGES,
     AUDIENCE_NAMES,
@@ -182,11 +182,17 @@ def extract_code_templates(
         ui.add(
             AUDIENCE_NAMES[audience], context="audience", auto_comments=[f"audience '{audience}'"]
         )
-    if help_file.is_file():
-        rel = help_file.relative_to(project_root).as_posix()
-        with help_file.open("rb") as handle:
-            for lineno, _, (context, message), comments in extract_help(handle, (), (), {}):
-                ui.add(message, locations=[(rel, lineno)], auto_comments=comments, context=context)
+    for source, extractor in (
+        (help_file, extract_help),
+        (project_root / "profiles.yml", extract_profiles),
+    ):
+        if source.is_file():
+            rel = source.relative_to(project_root).as_posix()
+            with source.open("rb") as handle:
+                for lineno, _, (context, message), comments in extractor(handle, (), (), {}):
+                    ui.add(
+                        message, locations=[(rel, lineno)], auto_comments=comments, context=context
+                    )
     out = templates_dir(locales_dir)
     written = []
     for catalog in (scenarios, ui):

@@ -1,0 +1,378 @@
+"""Directives for the course kits: help numbers, scenario lists and maps, a progress dashboard.
+
+- ``{help-services} [id ...]``: services from help.yml with their numbers, translated, so a
+  handout never carries a number typed by hand.
+- ``{scenario-list}``: a table of the scenarios in this build (the profile's selection).
+- ``{scenario-map} ID``: every node and route of a scenario, as a picture and as a list.
+- ``{progress-dashboard}``: the knowledge checks of the modules in this build, with the
+  learner's progress read from this browser, and a printable completion summary.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import docname_join, logging
+from sphinx.util.docutils import SphinxDirective
+
+from .. import COURSE_ID, __version__
+from ..i18n import translator
+from ..i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT
+from ..payload import scenario_payload
+from ..scenario import Collection, load_collection
+from ..scenario.help import load_help
+from ..scenario.model import MODUS_NAMES
+from .directive import WIDGET_DIR, _collection
+from .scenario_map import draw_svg, route_list
+
+logger = logging.getLogger(__name__)
+DASHBOARD_JS = "waspada/dashboard.js"
+
+
+def _locales(env: Any) -> Path:
+    return (Path(env.srcdir) / env.config.waspada_locales).resolve()
+
+
+def _lang(env: Any) -> str:
+    return env.config.language or "en"
+
+
+def _all_scenarios(env: Any) -> Collection:
+    srcdir = Path(env.srcdir)
+    scenario_dir = (srcdir / env.config.waspada_scenarios).resolve()
+    help_file = (srcdir / env.config.waspada_help).resolve()
+    cache: dict[Any, Collection] = env.app.__dict__.setdefault("_waspada_cache", {})
+    files = sorted(scenario_dir.glob("*.yml"))
+    key = ("all", tuple((str(p), p.stat().st_mtime_ns) for p in files))
+    if key not in cache:
+        cache[key] = load_collection(
+            files, help_file if help_file.exists() else None, display_root=scenario_dir.parent
+        )
+    return cache[key]
+
+
+def _app_text(env: Any, key: str) -> str:
+    return translator(_locales(env), _lang(env))(UI_CONTEXT, APP_MESSAGES[key])
+
+
+# -- help-services ------------------------------------------------------------------------------
+
+
+class HelpServicesDirective(SphinxDirective):
+    """``{help-services} sapa-129 police-110``: those services (all of them without ids)."""
+
+    optional_arguments = 50
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        help_file = (Path(self.env.srcdir) / self.env.config.waspada_help).resolve()
+        self.env.note_dependency(str(help_file))
+        services, problems = load_help(help_file)
+        for problem in problems:
+            if problem.is_error:
+                logger.warning(f"{problem}", location=self.get_location())
+        wanted = self.arguments or list(services)
+        tr = translator(_locales(self.env), _lang(self.env))
+        box = nodes.container(classes=["wsp-help-services"])
+        for sid in wanted:
+            service = services.get(sid)
+            if service is None:
+                logger.warning(
+                    f"unknown help service '{sid}'; use one of: {', '.join(services)}",
+                    location=self.get_location(),
+                )
+                continue
+            ctx = f"help:{sid}"
+            item = nodes.container(classes=["wsp-help-service"])
+            name = nodes.paragraph(classes=["wsp-help-name"])
+            name += nodes.strong(text=tr(ctx, service.name))
+            item += name
+            numbers = nodes.paragraph(classes=["wsp-help-numbers"])
+            for index, contact in enumerate(service.contacts):
+                if index:
+                    numbers += nodes.Text(" · ")
+                numbers += nodes.Text(f"{tr(ctx, contact.label)}: ")
+                value = nodes.strong(text=contact.value)
+                if contact.href:
+                    link = nodes.reference("", "", refuri=contact.href)
+                    link += value
+                    numbers += link
+                else:
+                    numbers += value
+            if service.contacts:
+                item += numbers
+            item += nodes.paragraph(text=tr(ctx, service.description), classes=["wsp-help-desc"])
+            box += item
+        return [box]
+
+
+# -- scenario-list ------------------------------------------------------------------------------
+
+
+class ScenarioListDirective(SphinxDirective):
+    """A table of this build's scenarios: title (linked), audiences, methods."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        collection = _all_scenarios(self.env)
+        selected = list(self.env.config.waspada_profile_scenarios or [])
+        stories = collection.stories
+        ids = selected or sorted(stories, key=lambda sid: stories[sid].title)
+        tr = translator(_locales(self.env), _lang(self.env))
+        found = self.env.found_docs
+        headers = [_app_text(self.env, k) for k in ("scenario", "audience", "methods")]
+        table = nodes.table(classes=["wsp-scenario-list"])
+        group = nodes.tgroup(cols=3)
+        table += group
+        for width in (40, 20, 40):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        group += head
+        head += _row([nodes.paragraph(text=text) for text in headers])
+        body = nodes.tbody()
+        group += body
+        rows = []
+        for sid in ids:
+            scenario = stories.get(sid)
+            if scenario is None:
+                continue
+            title = tr(sid, scenario.title)
+            cell_title = nodes.paragraph()
+            if f"practice/{sid}" in found:
+                ref = addnodes.pending_xref(
+                    "",
+                    refdomain="std",
+                    reftype="doc",
+                    reftarget=f"/practice/{sid}",
+                    refexplicit=True,
+                    refwarn=True,
+                )
+                ref += nodes.inline(text=title)
+                cell_title += ref
+            else:
+                cell_title += nodes.Text(title)
+            audiences = ", ".join(tr("audience", AUDIENCE_NAMES[a]) for a in scenario.audiences)
+            methods = nodes.paragraph()
+            for index, modus in enumerate(scenario.modi):
+                if index:
+                    methods += nodes.Text(", ")
+                name = tr("modus", MODUS_NAMES[modus])
+                target = "smuggling" if modus == "smuggling" else "recruitment"
+                if target in found:
+                    ref = addnodes.pending_xref(
+                        "",
+                        refdomain="std",
+                        reftype="doc" if modus == "smuggling" else "ref",
+                        reftarget="/smuggling" if modus == "smuggling" else f"modus-{modus}",
+                        refexplicit=True,
+                        refwarn=True,
+                    )
+                    ref += nodes.inline(text=name)
+                    methods += ref
+                else:
+                    methods += nodes.Text(name)
+            rows.append((title, _row([cell_title, nodes.paragraph(text=audiences), methods])))
+        for _, row in sorted(rows, key=lambda item: item[0].casefold()):
+            body += row
+        return [table]
+
+
+def _row(cells: list[nodes.Node]) -> nodes.row:
+    row = nodes.row()
+    for content in cells:
+        entry = nodes.entry()
+        entry += content
+        row += entry
+    return row
+
+
+# -- scenario-map -------------------------------------------------------------------------------
+
+
+class ScenarioMapDirective(SphinxDirective):
+    """``{scenario-map} cafe-singer``: the whole scenario at a glance, for preparation."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        sid = self.arguments[0]
+        collection, path, _ = _collection(self.env, sid)
+        self.env.note_dependency(str(path))
+        scenario = collection.scenarios.get(sid)
+        if scenario is None:
+            logger.warning(
+                f"scenario '{sid}' not found or broken; run 'waspada check'",
+                location=self.get_location(),
+            )
+            return []
+        tr = translator(_locales(self.env), _lang(self.env))
+        title = tr(sid, scenario.title)
+        figure = nodes.container(classes=["wsp-map"])
+        figure += nodes.raw("", draw_svg(scenario, tr, title), format="html")
+        listing = nodes.enumerated_list(classes=["wsp-map-routes"])
+        for number, summary, choices in route_list(scenario, tr):
+            item = nodes.list_item(ids=[f"map-{sid}-{number}"])
+            para = nodes.paragraph()
+            para += nodes.strong(text=f"{number}. ")
+            para += nodes.Text(summary)
+            item += para
+            if choices:
+                sub = nodes.bullet_list()
+                for choice_number, label, target in choices:
+                    entry = nodes.list_item()
+                    entry += nodes.paragraph(text=f"{choice_number}: {label} → {target}")
+                    sub += entry
+                item += sub
+            listing += item
+        figure += listing
+        return [figure]
+
+
+# -- progress-dashboard -------------------------------------------------------------------------
+
+
+class dashboard_node(nodes.General, nodes.Element):
+    """Filled in when the whole book is read (titles and links of the module chapters)."""
+
+
+class ProgressDashboardDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        node = dashboard_node()
+        self.set_source_info(node)
+        # The text for builders without JavaScript: the knowledge checks are in the chapters.
+        return [node]
+
+
+def _resolve_dashboards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    env = app.env
+    for node in list(doctree.findall(dashboard_node)):
+        collection = _all_scenarios(env)
+        lang = _lang(env)
+        locales = _locales(env)
+        order = list(env.config.waspada_profile_documents or [])
+        checks = [c for c in collection.checks.values() if c.module in env.found_docs]
+        checks.sort(key=lambda c: (order.index(c.module) if c.module in order else 999, c.id))
+        modules = []
+        for check in checks:
+            payload = scenario_payload(check, collection.services, lang=lang, locales_dir=locales)
+            title = env.titles.get(check.module)
+            modules.append(
+                {
+                    "id": check.id,
+                    "title": title.astext() if title is not None else check.module,
+                    "check": payload["title"],
+                    "href": app.builder.get_relative_uri(docname, check.module)
+                    + f"#scenario-{check.id}",
+                    "digest": payload["digest"],
+                    # Only what the dashboard needs: where each choice leads, and the results.
+                    "edges": [s["choices"] for s in payload["states"]],
+                    "labels": [s["label"] for s in payload["states"]],
+                    "results": {
+                        str(i): s["result"]
+                        for i, s in enumerate(payload["states"])
+                        if "result" in s
+                    },
+                }
+            )
+        tr = translator(locales, lang)
+        ui = {
+            key: tr(UI_CONTEXT, APP_MESSAGES[key])
+            for key in APP_MESSAGES
+            if key.startswith("dashboard_")
+        }
+        data = {
+            "course": {"id": COURSE_ID, "version": __version__},
+            "lang": lang,
+            "modules": modules,
+            "ui": ui,
+        }
+        node.replace_self(dashboard_html(data))
+        app.__dict__.setdefault("_waspada_dashboards", set()).add(docname)
+
+
+def dashboard_html(data: dict[str, Any]) -> nodes.Node:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    fallback = data["ui"].get("dashboard_no_js", "")
+    return nodes.raw(
+        "",
+        f'<div class="wsp-dashboard"><script type="application/json" class="wsp-dashboard-data">'
+        f'{text}</script><p class="wsp-fallback">{_escape(fallback)}</p></div>',
+        format="html",
+    )
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+def _dashboard_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if pagename in app.__dict__.get("_waspada_dashboards", set()):
+        app.add_js_file(DASHBOARD_JS, loading_method="defer")
+
+
+def _write_dashboard(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.builder.outdir) / "_static" / "waspada"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "dashboard.js").write_text(
+        (WIDGET_DIR / "dashboard.js").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+
+
+def setup_kit(app: Sphinx) -> None:
+    app.add_config_value("waspada_profile", "full", "env", [str])
+    app.add_config_value("waspada_profile_scenarios", [], "env", [list])
+    app.add_config_value("waspada_profile_documents", [], "env", [list])
+    app.add_directive("help-services", HelpServicesDirective)
+    app.add_directive("scenario-list", ScenarioListDirective)
+    app.add_directive("scenario-map", ScenarioMapDirective)
+    app.add_node(dashboard_node)
+    app.add_directive("progress-dashboard", ProgressDashboardDirective)
+    app.add_post_transform(ProfileLinks)
+    app.connect("doctree-resolved", _resolve_dashboards)
+    app.connect("html-page-context", _dashboard_assets)
+    app.connect("build-finished", _write_dashboard)
+
+
+# -- links to pages a profile leaves out --------------------------------------------------------
+
+
+class ProfileLinks(SphinxPostTransform):
+    """A link to a book page that this profile does not build becomes its plain text.
+
+    The chapters are shared by every profile, so "see the chapter for health workers" may point
+    to a page the village kit leaves out. That is a choice made in profiles.yml, not a broken
+    link: the reader sees the words without a link. A link to a page that does not exist at all
+    still warns (and fails a strict build).
+    """
+
+    default_priority = 5  # before MyST's own resolver (9) and Sphinx's (10)
+
+    def run(self, **kwargs: Any) -> None:
+        srcdir = Path(self.env.srcdir)
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            if node.get("reftype") == "myst" and node.get("refdomain") == "doc":
+                target = node["reftarget"]
+            elif node.get("reftype") == "doc":
+                target = docname_join(node.get("refdoc", self.env.docname), node["reftarget"])
+            else:
+                continue
+            target = target.lstrip("/")
+            if target not in self.env.all_docs and (srcdir / f"{target}.md").is_file():
+                node.replace_self(nodes.inline("", "", *node[0].deepcopy().children))
