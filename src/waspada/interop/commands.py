@@ -1,0 +1,252 @@
+"""``waspada import`` and ``waspada export``: scenarios to and from other tools' formats.
+
+Each format is a sub-command of its own (``waspada export twee``), so more formats can be added
+next to Twine: :func:`export_parser` returns the subparsers object to add them to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from ..scenario.problems import Location, Problem, sort_problems
+
+_RAW = argparse.RawDescriptionHelpFormatter
+
+IMPORT_TWEE_HELP = """\
+Read a Twee 3 story (from Twine 2.6 or later: Build > Export As Twee; or any Twee compiler's
+source) and write it as a scenario YAML file.
+
+  passages        -> nodes (the id is the passage name made into a slug: "Bus Stop" -> bus-stop)
+  [[links]]       -> choices, in the order they appear; [[target]], [[label|target]],
+                     [[label->target]] and [[target<-label]] are all read
+  StoryTitle      -> title
+  StoryData start -> start (or the passage named Start)
+  a passage without links -> an ending
+
+Everything that cannot be carried over is reported with FILE:LINE:COLUMN and the passage name,
+never dropped silently: story-format code (macros, variables, setters after ][), links whose
+target is computed, scripts, stylesheets, special passages and tags. Values a scenario needs and
+a Twine story lacks (audiences, recruitment methods, an ending's kind, debrief and help) are
+written as visible gaps with a warning naming the line to edit; 'waspada check' fails until they
+are filled in. A story exported by 'waspada export twee' comes back exactly, gaps and all filled.
+
+Nothing is written if the story has errors (duplicate passage names, no start passage, broken
+StoryData JSON); the exit status is then 1."""
+
+EXPORT_TWEE_HELP = """\
+Write a scenario as a Twee 3 story that Twine 2 can open (Library > Import) and edit.
+
+  each node  -> a passage named after the node id, laid out in columns by distance from the start
+  its text   -> the passage text, followed by one [[label->target]] link per choice
+  an ending  -> the tag ending-safe, ending-harmed or ending-mixed (coloured in Twine's map)
+  title      -> StoryTitle;  start -> "start" in StoryData (with a fixed IFID per scenario id)
+
+What Twine cannot show (facilitator notes, prompts, choice feedback, effects and conditions,
+choice ids, the ending's title, debrief, key messages and help) is kept in a YAML block at the
+end of each passage, between a line '<!-- waspada' and a line '-->'; it is an HTML comment, so
+it is hidden when the story is played. The scenario's id, summary, audiences, methods and
+variables are kept the same way in a passage named WaspadaScenario. Edit texts and links in
+Twine as you like; keep those blocks, then bring the story back with 'waspada import twee'.
+See "Twine" in scenarios/README.md."""
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``import`` and ``export`` on the ``waspada`` subparsers."""
+    importer = sub.add_parser(
+        "import",
+        help="make a scenario file from another tool's story (twee: Twine)",
+        description="Make a scenario YAML file from a story written with another tool.",
+    )
+    formats = importer.add_subparsers(title="formats", metavar="FORMAT", dest="format")
+    twee = formats.add_parser(
+        "twee",
+        help="a Twee 3 story (Twine 2) -> scenarios/<id>.yml",
+        description=IMPORT_TWEE_HELP,
+        formatter_class=_RAW,
+        epilog=textwrap.dedent("""\
+            examples:
+              waspada import twee cave.twee
+              waspada import twee cave.twee -o scenarios/cave.yml --force"""),
+    )
+    twee.add_argument("story", type=Path, metavar="STORY.twee", help="the Twee file to read")
+    twee.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT.yml",
+        help="where to write the scenario (default: scenarios/<id>.yml in the course)",
+    )
+    twee.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    twee.set_defaults(func=cmd_import_twee, command="import twee")
+    importer.set_defaults(func=lambda _args: (importer.print_help(), 2)[1], command="import")
+
+    export_formats = export_parser(sub)
+    add_export_twee(export_formats)
+
+
+def export_parser(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """Create ``waspada export`` and return its subparsers, one per format (dest ``format``)."""
+    exporter = sub.add_parser(
+        "export",
+        help="write a scenario in another tool's format (twee: Twine 2)",
+        description="Write a scenario in another tool's format. Each format is a command of its "
+        "own; run 'waspada export FORMAT --help' for what it writes and how.",
+    )
+    formats = exporter.add_subparsers(title="formats", metavar="FORMAT", dest="format")
+    exporter.set_defaults(func=lambda _args: (exporter.print_help(), 2)[1], command="export")
+    return formats
+
+
+def add_export_twee(formats: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    twee = formats.add_parser(
+        "twee",
+        help="a Twee 3 story that Twine 2 can open and edit",
+        description=EXPORT_TWEE_HELP,
+        formatter_class=_RAW,
+        epilog=textwrap.dedent("""\
+            examples:
+              waspada export twee cafe-singer                 # writes cafe-singer.twee here
+              waspada export twee scenarios/cafe-singer.yml -o ~/twine/cafe-singer.twee
+              waspada export twee cafe-singer -o -            # to standard output"""),
+    )
+    twee.add_argument("scenario", help="a scenario id or the path of a scenario file")
+    twee.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.twee",
+        help="where to write the story (default: <id>.twee in the current folder; - for "
+        "standard output)",
+    )
+    twee.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    twee.set_defaults(func=cmd_export_twee, command="export twee")
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_text(path: Path) -> tuple[str | None, Problem | None]:
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(Location(shown), f"cannot read the file: {exc.strerror}")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        return None, Problem(
+            Location(shown, line, column),
+            f"the file is not UTF-8 ({exc.reason}); save it as UTF-8 (Twine writes UTF-8)",
+        )
+
+
+def cmd_import_twee(args: argparse.Namespace) -> int:
+    from ..cli import CommandError, print_problems
+    from ..project import Project, ProjectError
+    from ..scenario import load_help, load_scenario_text, validate
+    from .twee import read_twee
+
+    path: Path = args.story
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    text, problem = _read_text(path)
+    if text is None:
+        assert problem is not None
+        print_problems([problem])
+        return 1
+    result = read_twee(text, str(path))
+    if result.data is None:
+        print_problems(result.problems)
+        errors = sum(p.is_error for p in result.problems)
+        raise CommandError(
+            f"{path} has {errors} error{'s' * (errors != 1)} (see above); nothing was written"
+        )
+
+    project = None
+    if args.output is None:
+        project = Project.discover(args.project)
+        output = project.scenario_dir / f"{result.data['id']}.yml"
+    else:
+        output = args.output
+        try:
+            project = Project.discover(args.project or output.resolve().parent)
+        except ProjectError:  # no course around the output: write it anyway, check less
+            project = None
+    shown = _shown(output)
+    if output.exists() and not args.force:
+        raise CommandError(
+            f"{shown} already exists; use --force to overwrite it, or -o to write elsewhere"
+        )
+    yaml_text, gaps = result.yaml(shown)
+    print_problems([*result.problems, *sort_problems(gaps)])
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(yaml_text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot write {shown}: {exc.strerror}") from exc
+
+    help_ids = None
+    if project is not None and project.help_file.is_file():
+        help_ids = set(load_help(project.help_file)[0])
+    scenario, problems = load_scenario_text(yaml_text, shown, help_ids=help_ids)
+    if scenario is not None and not any(p.is_error for p in problems):
+        problems += validate(scenario)
+    errors = sum(p.is_error for p in problems)
+    nodes = len(result.data["nodes"])
+    warnings = len(result.problems) + len(gaps)
+    print(
+        f"wrote {shown}: {nodes} node{'s' * (nodes != 1)} from {path}, "
+        f"{warnings} warning{'s' * (warnings != 1)}"
+    )
+    if errors:
+        print(
+            f"'waspada check {shown}' still finds {errors} error{'s' * (errors != 1)}: fill in "
+            "the gaps named above, then check again"
+        )
+    else:
+        print(f"it passes 'waspada check'; play it with: waspada play {shown}")
+    return 0
+
+
+def cmd_export_twee(args: argparse.Namespace) -> int:
+    from ..cli import CommandError, _load_one
+    from .twee import scenario_to_twee
+
+    scenario, _services = _load_one(args)
+    try:
+        text = scenario_to_twee(scenario)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    output = Path(args.output) if args.output else Path(f"{scenario.id}.twee")
+    shown = _shown(output)
+    if output.exists() and not args.force:
+        raise CommandError(
+            f"{shown} already exists (perhaps edited in Twine since); use --force to overwrite "
+            "it, or -o to write elsewhere"
+        )
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot write {shown}: {exc.strerror}") from exc
+    passages = len(scenario.nodes)
+    print(
+        f"wrote {shown}: {passages} passage{'s' * (passages != 1)} and the scenario's settings; "
+        "open it in Twine 2 with Library > Import"
+    )
+    return 0

@@ -1,0 +1,1516 @@
+"""Twine (Twee 3) import and export, as pure functions: text in, text and problems out.
+
+Export (:func:`scenario_to_twee`) writes a story Twine 2 can open and edit: one passage per node,
+named after the node id, with the node text followed by one ``[[label->target]]`` link per
+choice. What Twine cannot express travels in places Twine keeps and the story formats do not show:
+
+- an ending's kind is a passage tag (``ending-safe``, ``ending-harmed``, ``ending-mixed``);
+- the rest of a node (facilitator notes, prompt, choice ids, feedback, effects and conditions,
+  the ending's title, debrief, key messages and help) is a YAML block at the end of the passage,
+  between a line ``<!-- waspada`` and a line ``-->`` (an HTML comment, hidden when played);
+- the scenario's id, summary, audiences, methods and variables are the same kind of block in a
+  passage named ``WaspadaScenario`` that no link leads to;
+- the title is the ``StoryTitle`` passage and the start node is ``start`` in ``StoryData``.
+
+Import (:func:`read_twee`, :func:`parse_twee`, :func:`import_twee`) reads those back, so export
+then import gives the same scenario. It also reads stories written in Twine: passages become
+nodes, links become choices, and whatever cannot be carried over (story-format code, links whose
+target is computed, scripts, stylesheets, special passages, tags) is reported with its line and
+passage name. Values a scenario needs but a Twine story does not have are written as obvious gaps
+(an empty list, an empty text, ``kind: mixed``) with a warning that names the line to edit.
+
+The Twee 3 notation (iftechfoundation/twine-specs, twee-3-specification.md): a passage starts
+with a header line ``:: Name [tags] {"position":"x,y","size":"w,h"}``; ``[ ] { }`` and ``\\`` in
+names and tags are escaped with a backslash; ``StoryTitle`` holds the title and ``StoryData`` a
+JSON object with ``ifid``, ``format``, ``format-version``, ``start``, ``tag-colors`` and ``zoom``.
+Twine escapes content lines that begin with ``::`` as ``\\::``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+import uuid
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import Node as YamlNode
+
+from ..scenario._yaml import compose_text, is_null
+from ..scenario.model import AUDIENCES, ENDING_KINDS, MODI, Scenario
+from ..scenario.problems import Location, Problem, Severity, sort_problems, suggest
+
+# -- the conventions of an exported story ---------------------------------------------------------
+
+STORY_FORMAT = "Harlowe"  # Twine 2's default format; every format reads [[label->target]] links
+STORY_FORMAT_VERSION = "3.3.9"
+META_PASSAGE = "WaspadaScenario"
+META_TAG = "waspada"
+ENDING_TAG = "ending-"
+BLOCK_OPEN = "<!-- waspada"
+BLOCK_CLOSE = "-->"
+TAG_COLORS = {"ending-safe": "green", "ending-mixed": "yellow", "ending-harmed": "red"}
+TAG_COLORS |= {META_TAG: "purple"}
+PASSAGE_SIZE = "100,100"
+GRID = (100, 100, 200, 150)  # left, top, column width, row height (Twine's default tile: 100x100)
+
+SCENARIO_BLOCK_KEYS = ("id", "summary", "audiences", "modi", "variables")
+NODE_BLOCK_KEYS = ("text", "notes", "prompt", "choices", "ending")
+CHOICE_BLOCK_KEYS = ("target", "id", "label", "feedback", "effects", "condition")
+ENDING_BLOCK_KEYS = ("kind", "title", "debrief", "messages", "help")
+
+# Passages and tags with a special meaning to Harlowe, SugarCube, Chapbook or Twine 1.
+SPECIAL_PASSAGES = frozenset(
+    {
+        "StoryInit",
+        "StoryMenu",
+        "StoryCaption",
+        "StoryBanner",
+        "StorySubtitle",
+        "StoryAuthor",
+        "StoryInterface",
+        "StoryShare",
+        "StoryDisplayTitle",
+        "StorySettings",
+        "StoryIncludes",
+        "PassageReady",
+        "PassageDone",
+        "PassageHeader",
+        "PassageFooter",
+    }
+)
+SPECIAL_TAGS = frozenset(
+    {
+        "header",
+        "footer",
+        "startup",
+        "debug-header",
+        "debug-footer",
+        "debug-startup",
+        "widget",
+        "init",
+        "Twine.image",
+        "Twine.audio",
+        "Twine.video",
+        "Twine.vtt",
+    }
+)
+
+# -- escaping -------------------------------------------------------------------------------------
+
+
+def escape_header(value: str) -> str:
+    """Escape a passage or tag name for a Twee header: ``\\`` first, then ``[ ] { }``."""
+    return re.sub(r"([\[\]{}])", r"\\\1", value.replace("\\", "\\\\"))
+
+
+def escape_text(text: str) -> str:
+    """Escape content lines that begin with ``::`` (they would start a passage) as Twine does."""
+    return re.sub(r"(?m)^::", r"\\::", text)
+
+
+def _unescape_line(line: str) -> str:
+    # Twine 2.6 writes "\::", some older tools "\:\:"; both mean a literal "::".
+    if line.startswith("\\:\\:"):
+        return "::" + line[4:]
+    if line.startswith("\\::"):
+        return line[1:]
+    return line
+
+
+def slugify(name: str) -> str:
+    """A node id for a passage name: "The Bus Stop!" -> "the-bus-stop" ("" if nothing is left)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def story_ifid(scenario_id: str) -> str:
+    """A version-4-form IFID in capitals, derived from the scenario id.
+
+    The same scenario always gets the same IFID, so Twine sees a re-export as the same story and
+    an exported file does not change when the scenario has not.
+    """
+    digest = hashlib.sha256(f"waspada-scenario:{scenario_id}".encode()).digest()[:16]
+    return str(uuid.UUID(bytes=digest, version=4)).upper()
+
+
+# -- a small YAML writer --------------------------------------------------------------------------
+#
+# yaml.dump cannot write block scalars for multi-line text without custom representers, and it
+# folds long lines in ways authors find hard to read. This writer produces the layout of the
+# hand-written scenarios: block mappings, `|` for texts with line breaks, `>-` for long one-line
+# texts, [a, b] for short lists of ids, {k: v} for effects and variables, and quotes only where
+# YAML needs them. Every scalar is written so that the scenario loader (which resolves no
+# implicit types) reads back exactly the same string; whole numbers stay plain, since the loader
+# reads numbers only from plain scalars.
+
+WIDTH = 100
+_INTEGER = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+_FLOW_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
+_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_BREAK = re.compile(r"(?<=\S) (?=\S)")
+
+KeyPath = tuple[str | int, ...]
+
+
+def _plain_ok(text: str, *, flow: bool = False) -> bool:
+    if not text or text != text.strip() or text in _NULL_WORDS or not text.isprintable():
+        return False
+    if text[0] in "-?:,[]{}#&*!|>'\"%@`" or ": " in text or " #" in text or text.endswith(":"):
+        return False
+    return not (flow and any(c in text for c in ",[]{}:#"))
+
+
+def _double_quoted(text: str) -> str:
+    out = ['"']
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif not ch.isprintable():
+            code = ord(ch)
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _literal_ok(text: str) -> bool:
+    if not text or text[0].isspace() or text[-1].isspace():
+        return False
+    return all(
+        line == line.rstrip() and (line.replace("\t", " ").isprintable())
+        for line in text.split("\n")
+    )
+
+
+def _fold(text: str, width: int) -> list[str] | None:
+    """Lines of a ``>-`` scalar that reads back as ``text``; None if it cannot be written so."""
+    words = _BREAK.split(text)
+    if not text.replace("\t", " ").isprintable() or text != text.strip():
+        return None
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _flow_scalar(value: Any) -> str:
+    text = _text(value)
+    if _INTEGER.match(text) or _plain_ok(text, flow=True):
+        return text
+    return _double_quoted(text)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+class _Writer:
+    def __init__(self, comments: Mapping[KeyPath, str]) -> None:
+        self.out: list[str] = []
+        self.where: dict[KeyPath, tuple[int, int]] = {}
+        self.comments = comments
+
+    def line(self, text: str, path: KeyPath | None = None, column: int = 1) -> None:
+        if path is not None:
+            self.where[path] = (len(self.out) + 1, column)
+            if path in self.comments:
+                text += "  # " + self.comments[path]
+        self.out.append(text)
+
+    @staticmethod
+    def key(key: Any) -> str:
+        text = _text(key)
+        return text if _KEY.match(text) and text not in _NULL_WORDS else _double_quoted(text)
+
+    def mapping(self, data: Mapping[Any, Any], indent: int, path: KeyPath) -> None:
+        for number, (key, value) in enumerate(data.items()):
+            if number and (path == ("nodes",) or (not path and key == "nodes")):
+                self.out.append("")  # a blank line before the nodes and between them
+            self.value(" " * indent + self.key(key) + ":", value, indent, (*path, key), indent + 1)
+
+    def sequence(self, items: list[Any], indent: int, path: KeyPath) -> None:
+        for index, item in enumerate(items):
+            here = (*path, index)
+            dash = " " * indent + "-"
+            if isinstance(item, Mapping) and item:
+                self.where[here] = (len(self.out) + 1, indent + 1)
+                for number, (key, value) in enumerate(item.items()):
+                    lead = dash + " " if number == 0 else " " * (indent + 2)
+                    self.value(
+                        lead + self.key(key) + ":", value, indent + 2, (*here, key), indent + 3
+                    )
+            elif isinstance(item, list) and item:
+                self.line(dash, here, indent + 1)
+                self.sequence(item, indent + 2, here)
+            else:
+                self.value(dash, item, indent, here, indent + 1)
+
+    def value(self, prefix: str, value: Any, indent: int, path: KeyPath, column: int) -> None:
+        if isinstance(value, Mapping):
+            flow = "{" + ", ".join(f"{self.key(k)}: {_flow_scalar(v)}" for k, v in value.items())
+            flow += "}"
+            if not value:
+                self.line(prefix + " {}", path, column)
+            elif self._flow_mapping(path, value) and len(prefix) + 1 + len(flow) <= WIDTH:
+                self.line(prefix + " " + flow, path, column)
+            else:
+                self.line(prefix, path, column)
+                self.mapping(value, indent + 2, path)
+        elif isinstance(value, list):
+            flow = "[" + ", ".join(_flow_scalar(v) for v in value) + "]"
+            if not value:
+                self.line(prefix + " []", path, column)
+            elif (
+                all(_FLOW_WORD.match(_text(v)) for v in value)
+                and len(prefix) + 1 + len(flow) <= WIDTH
+            ):
+                self.line(prefix + " " + flow, path, column)
+            else:
+                self.line(prefix, path, column)
+                self.sequence(value, indent + 2, path)
+        else:
+            first, *rest = self.scalar(_text(value), indent + 2, len(prefix) + 1)
+            self.line(prefix + " " + first, path, column)
+            self.out.extend(rest)
+
+    @staticmethod
+    def _flow_mapping(path: KeyPath, value: Mapping[Any, Any]) -> bool:
+        flat = not any(isinstance(v, Mapping | list) for v in value.values())
+        return flat and (path[-1:] == ("effects",) or (len(path) >= 2 and path[-2] == "variables"))
+
+    @staticmethod
+    def scalar(text: str, indent: int, used: int) -> list[str]:
+        pad = " " * indent
+        if _INTEGER.match(text):
+            return [text]
+        if text in _NULL_WORDS:
+            return [_double_quoted(text)]
+        if "\n" in text:
+            if _literal_ok(text):
+                return ["|", *[pad + line if line else "" for line in text.split("\n")]]
+            return [_double_quoted(text)]
+        plain = _plain_ok(text)
+        if (plain and used + len(text) <= WIDTH) or (not plain and used + len(text) + 2 <= WIDTH):
+            return [text if plain else _double_quoted(text)]
+        folded = _fold(text, max(WIDTH - indent, 40))
+        if folded:
+            return [">-", *[pad + line for line in folded]]
+        return [text if plain else _double_quoted(text)]
+
+
+def emit_yaml(
+    data: Mapping[str, Any],
+    *,
+    comments: Mapping[KeyPath, str] | None = None,
+    header: tuple[str, ...] = (),
+) -> tuple[str, dict[KeyPath, tuple[int, int]]]:
+    """Write ``data`` (dicts, lists and strings) as readable block YAML.
+
+    Returns the text and, for every key and list item, its (line, column), so a message can
+    point at the line to edit. ``comments`` adds ``# comment`` to the lines of those paths.
+    """
+    writer = _Writer(comments or {})
+    for line in header:
+        writer.line(f"# {line}" if line else "#")
+    writer.mapping(data, 0, ())
+    return "\n".join(writer.out) + "\n", writer.where
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def _layout(scenario: Scenario) -> dict[str, tuple[int, int]]:
+    """Passage positions: one column per number of choices from the start, one row per node."""
+    depth = {scenario.start: 0} if scenario.start in scenario.nodes else {}
+    queue = deque(depth)
+    while queue:
+        here = queue.popleft()
+        for choice in scenario.nodes[here].choices:
+            if choice.target in scenario.nodes and choice.target not in depth:
+                depth[choice.target] = depth[here] + 1
+                queue.append(choice.target)
+    last = max(depth.values(), default=-1) + 1
+    rows: dict[int, int] = {}
+    left, top, column, row = GRID
+    out = {}
+    for nid in scenario.nodes:
+        col = depth.get(nid, last)
+        out[nid] = (left + column * (col + 1), top + row * rows.get(col, 0))
+        rows[col] = rows.get(col, 0) + 1
+    return out
+
+
+def _header(name: str, tags: list[str], position: tuple[int, int]) -> str:
+    meta = json.dumps(
+        {"position": f"{position[0]},{position[1]}", "size": PASSAGE_SIZE}, separators=(",", ":")
+    )
+    tag_block = f" [{' '.join(escape_header(t) for t in tags)}]" if tags else ""
+    return f":: {escape_header(name)}{tag_block} {meta}"
+
+
+def _block(data: Mapping[str, Any]) -> str:
+    return f"{BLOCK_OPEN}\n{emit_yaml(data)[0]}{BLOCK_CLOSE}"
+
+
+def _needs_override(text: str, *, label: bool) -> bool:
+    """Whether a text would not read back from the passage itself (so the block carries it)."""
+    if "[[" in text or "]]" in text:
+        return True
+    if label:
+        return "][" in text or "\n" in text or text != text.strip()
+    return any(
+        line.rstrip() in (BLOCK_OPEN, BLOCK_CLOSE) or line.startswith(("\\::", "\\:\\:"))
+        for line in text.split("\n")
+    )
+
+
+def _safe_label(label: str) -> str:
+    """A label as shown in its link when the block carries the exact one."""
+    cleaned = re.sub(r"\[(?=\[)|\](?=[\]\[])", lambda m: m.group(0) + " ", label)
+    return " ".join(cleaned.split()) or "…"
+
+
+def _display_text(text: str) -> str:
+    """A node text as shown in its passage when the block carries the exact one."""
+    text = re.sub(r"\[(?=\[)|\](?=\])", lambda m: m.group(0) + " ", text)
+    lines = []
+    for line in text.split("\n"):
+        if line.rstrip() in (BLOCK_OPEN, BLOCK_CLOSE):
+            line = ""
+        elif line.startswith(("\\::", "\\:\\:")):
+            line = line[1:]
+        lines.append(line)
+    return "\n".join(lines).strip() or "…"
+
+
+def _effect_value(effect: Any) -> str:
+    return f"{effect.value:+d}" if effect.relative else str(effect.value)
+
+
+def scenario_to_twee(scenario: Scenario, *, ifid: str | None = None) -> str:
+    """The scenario as a Twee 3 story that Twine 2 can open (see the module docstring)."""
+    if getattr(scenario, "is_check", False):
+        raise ValueError(
+            f"'{scenario.id}' is a knowledge check, not a branching story; only stories can be "
+            "exported to Twine"
+        )
+    positions = _layout(scenario)
+    story_data = {
+        "ifid": ifid or story_ifid(scenario.id),
+        "format": STORY_FORMAT,
+        "format-version": STORY_FORMAT_VERSION,
+        "start": scenario.start,
+        "tag-colors": TAG_COLORS,
+        "zoom": 1,
+    }
+    parts = [
+        f":: StoryTitle\n{escape_text(scenario.title)}",
+        f":: StoryData\n{json.dumps(story_data, indent=2, ensure_ascii=False)}",
+    ]
+    meta: dict[str, Any] = {"id": scenario.id}
+    if scenario.summary:
+        meta["summary"] = scenario.summary
+    meta["audiences"] = list(scenario.audiences)
+    meta["modi"] = list(scenario.modi)
+    if scenario.variables:
+        meta["variables"] = {
+            var.name: {
+                "initial": str(var.initial),
+                "min": str(var.minimum),
+                "max": str(var.maximum),
+                **({"description": var.description} if var.description else {}),
+            }
+            for var in scenario.variables.values()
+        }
+    corner = (GRID[0], GRID[1])
+    parts.append(_header(META_PASSAGE, [META_TAG], corner) + "\n" + escape_text(_block(meta)))
+
+    for node in scenario.nodes.values():
+        extra: dict[str, Any] = {}
+        text = node.text
+        if _needs_override(text, label=False):
+            extra["text"] = text
+            text = _display_text(text)
+        if node.notes:
+            extra["notes"] = node.notes
+        if node.prompt:
+            extra["prompt"] = node.prompt
+        body = [text]
+        tags: list[str] = []
+        if node.choices:
+            shared = {
+                c.target
+                for c in node.choices
+                if [x.target for x in node.choices].count(c.target) > 1
+            }
+            links, entries = [], []
+            for choice in node.choices:
+                override = _needs_override(choice.label, label=True)
+                shown = _safe_label(choice.label) if override else choice.label
+                links.append(f"[[{shown}->{choice.target}]]")
+                entry: dict[str, Any] = {"target": choice.target}
+                if choice.id != choice.target:
+                    entry["id"] = choice.id
+                if override:
+                    entry["label"] = choice.label
+                if choice.feedback:
+                    entry["feedback"] = choice.feedback
+                if choice.effects:
+                    entry["effects"] = {e.variable: _effect_value(e) for e in choice.effects}
+                if choice.condition is not None:
+                    entry["condition"] = str(choice.condition)
+                if len(entry) > 1 or choice.target in shared:
+                    entries.append(entry)
+            body.append("\n".join(links))
+            if entries:
+                extra["choices"] = entries
+        elif node.ending is not None:
+            end = node.ending
+            tags.append(ENDING_TAG + end.kind)
+            ending: dict[str, Any] = {}
+            if end.title:
+                ending["title"] = end.title
+            ending["debrief"] = end.debrief
+            if end.messages:
+                ending["messages"] = list(end.messages)
+            ending["help"] = list(end.help)
+            extra["ending"] = ending
+        if extra:
+            body.append(_block(extra))
+        header = _header(node.id, tags, positions[node.id])
+        parts.append(header + "\n" + escape_text("\n\n".join(body)))
+    return "\n\n\n".join(parts) + "\n"
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+_LINK = re.compile(r"\[\[(.*?)\]\]")
+_QUOTED = r"""("[^"\\\n]*"|'[^'\\\n]*')"""
+_HARLOWE_LINK = re.compile(rf"\(link-?goto:\s*{_QUOTED}\s*(?:,\s*{_QUOTED}\s*)?\)", re.I)
+_SUGARCUBE_LINK = re.compile(
+    rf"<<(?:link|button)\s+{_QUOTED}\s+{_QUOTED}\s*>>(?:\s*<</(?:link|button)>>)?"
+)
+_CODE = re.compile(
+    r"\((?:[a-z][a-z0-9-]*):"  # Harlowe macro
+    r"|<<.*?>>"  # SugarCube macro
+    r"|<%.*?%>|<%.*"  # Snowman template
+    r"|<script\b[^>]*>?"  # HTML script
+    r"|\[img\[.*?\]\]"  # SugarCube image link
+    r"|\{[a-z][^{}\n]*\}"  # Chapbook insert
+)
+_NAVIGATION = re.compile(
+    r"\((?:go-?to|link-?goto|click-goto|link-reveal-goto|link-undo|undo|redirect|display|"
+    r"link-show|link-rerun|click-replace|link-replace)\s*:"
+    r"|<<\s*/?\s*(?:goto|link|button|include|display|actions|choice|back|return|click|linkreplace)"
+    r"\b|\{\s*(?:link to|back link|restart link|embed passage|reveal link|cycling link)\b"
+    r"|\[img\[[^\]]*\]\[",
+    re.I,
+)
+_VARIABLE = re.compile(r"(?<![\w$])\$[A-Za-z_][\w]*")
+_URL = re.compile(r"^[A-Za-z][\w+.-]*://")
+_COMPUTED = re.compile(r"^\s*[$_][A-Za-z]|[()`]|^\s*[\"']")
+_LINK_LINE = re.compile(r"[\s|•·*,-]*")
+_CHAPBOOK_VAR = re.compile(r"^\s*[A-Za-z_][\w.]*\s*(?:\([^)]*\))?\s*:")
+
+
+@dataclass
+class _Passage:
+    name: str
+    tags: list[str]
+    line: int
+    column: int  # where the name starts
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Value:
+    """A value from a waspada block: plain data, its line in the Twee file, and its YAML node."""
+
+    value: Any
+    line: int
+    node: YamlNode
+    first: int  # the Twee line of the block's first line (YAML marks count from there)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A value the scenario needs that the Twine story did not give."""
+
+    path: KeyPath  # where in the scenario data (and so in the written YAML)
+    where: Location  # the passage (or file) in the Twee source it comes from
+    message: str
+    comment: str  # written on the YAML line as "# comment"
+
+
+@dataclass
+class TweeImport:
+    """What :func:`read_twee` found: the scenario as plain data, problems, and gaps to fill."""
+
+    file: str
+    data: dict[str, Any] | None
+    problems: list[Problem]
+    gaps: list[Gap]
+
+    def yaml(self, output: str) -> tuple[str, list[Problem]]:
+        """The scenario YAML and one warning per gap, located at the line to edit in ``output``."""
+        if self.data is None:
+            raise ValueError("the Twee file has errors; there is no scenario to write")
+        text, where = emit_yaml(
+            self.data,
+            comments={gap.path: gap.comment for gap in self.gaps},
+            header=(
+                f"Imported from {self.file} by 'waspada import twee'.",
+                "Check it with 'waspada check' and see scenarios/README.md for every field.",
+            ),
+        )
+        problems = []
+        for gap in self.gaps:
+            line, column = where.get(gap.path, (0, 0))
+            problems.append(
+                Problem(
+                    Location(output, line, column),
+                    f"{gap.message} (from {gap.where})",
+                    Severity.WARNING,
+                )
+            )
+        return text, problems
+
+
+def read_twee(text: str, file: str) -> TweeImport:
+    """Read a Twee 3 story. ``data`` is None when there is any error."""
+    return _Importer(file).run(text)
+
+
+def parse_twee(text: str, file: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The scenario as plain data (the shape of a scenario YAML file) and every problem found.
+
+    The data is None if there is any error. Gaps (values to fill in) are warnings at their place
+    in the Twee file.
+    """
+    result = read_twee(text, file)
+    problems = result.problems + [
+        Problem(gap.where, gap.message, Severity.WARNING) for gap in result.gaps
+    ]
+    return result.data, sort_problems(problems)
+
+
+def import_twee(text: str, file: str, output: str) -> tuple[str | None, list[Problem]]:
+    """Scenario YAML text for ``output`` (None on errors) and the problems, sorted.
+
+    Problems about the story point into ``file``; warnings about values to fill in point to
+    their line in ``output``.
+    """
+    result = read_twee(text, file)
+    if result.data is None:
+        return None, sort_problems(result.problems)
+    yaml_text, gaps = result.yaml(output)
+    return yaml_text, sort_problems(result.problems) + sort_problems(gaps)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Importer:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.gaps: list[Gap] = []
+
+    # -- reporting
+
+    def loc(self, line: int, column: int = 1) -> Location:
+        return Location(self.file, line, column)
+
+    def error(self, line: int, column: int, message: str) -> None:
+        self.problems.append(Problem(self.loc(line, column), message))
+
+    def warn(self, line: int, column: int, message: str) -> None:
+        self.problems.append(Problem(self.loc(line, column), message, Severity.WARNING))
+
+    def gap(self, path: KeyPath, line: int, message: str, comment: str) -> None:
+        self.gaps.append(Gap(path, self.loc(line), message, comment))
+
+    # -- the whole story
+
+    def run(self, text: str) -> TweeImport:
+        passages = self.split(text)
+        if not passages:
+            self.error(
+                1,
+                1,
+                "no passages found: a Twee file is made of passages, each starting with a line "
+                "':: Name'",
+            )
+            return self.result(None)
+        by_name: dict[str, _Passage] = {}
+        for passage in passages:
+            first = by_name.get(passage.name)
+            if first is not None:
+                self.error(
+                    passage.line,
+                    passage.column,
+                    f"the passage name '{passage.name}' is used twice (first on line "
+                    f"{first.line}); rename one, since links find passages by name",
+                )
+                continue
+            by_name[passage.name] = passage
+
+        story: list[_Passage] = []
+        skipped: set[str] = set()
+        for passage in by_name.values():
+            if passage.name in ("StoryTitle", "StoryData", META_PASSAGE):
+                continue
+            reason = self.special(passage)
+            if reason:
+                self.warn(
+                    passage.line,
+                    1,
+                    f"passage '{passage.name}' {reason}; it is not carried over, since a "
+                    "scenario has no story-format code",
+                )
+                skipped.add(passage.name)
+            else:
+                story.append(passage)
+
+        title = self.title(by_name.get("StoryTitle"))
+        story_data = self.story_data(by_name.get("StoryData"))
+        meta = self.meta(by_name.get(META_PASSAGE))
+        names = {p.name for p in story}
+        start = self.start(story_data, by_name.get("StoryData"), names, skipped)
+        if not story:
+            self.error(1, 1, "the story has no passages that can become nodes")
+        ids = self.ids(story)
+        nodes = {ids[p.name]: self.node(p, ids, skipped) for p in story}
+        if any(p.is_error for p in self.problems) or start is None:
+            return self.result(None)
+
+        data: dict[str, Any] = {}
+        data["id"] = meta.get("id") or slugify(title or "") or slugify(self.stem()) or "story"
+        if title is None:
+            title = self.stem().replace("-", " ").replace("_", " ").strip() or "Untitled story"
+            self.gap(
+                ("title",),
+                1,
+                "the story has no StoryTitle passage, so the title is taken from the file name; "
+                "write the real title",
+                "taken from the file name",
+            )
+        data["title"] = title
+        if meta.get("summary"):
+            data["summary"] = meta["summary"]
+        for key, vocabulary, what in (
+            ("audiences", AUDIENCES, "audiences"),
+            ("modi", MODI, "recruitment methods"),
+        ):
+            data[key] = meta.get(key) or []
+            if not data[key]:
+                line = by_name[META_PASSAGE].line if META_PASSAGE in by_name else 1
+                self.gap(
+                    (key,),
+                    line,
+                    f"a Twine story names no {what}; list one or more under '{key}:'",
+                    "one or more of: " + ", ".join(vocabulary)
+                    if len(vocabulary) < 5
+                    else "one or more from the list in scenarios/README.md",
+                )
+        data["start"] = ids[start]
+        if meta.get("variables"):
+            data["variables"] = meta["variables"]
+        data["nodes"] = nodes
+        return self.result(data)
+
+    def result(self, data: dict[str, Any] | None) -> TweeImport:
+        gaps = self.gaps if data is not None else []  # no file is written, so nothing to fill in
+        return TweeImport(self.file, data, sort_problems(self.problems), gaps)
+
+    def stem(self) -> str:
+        name = re.split(r"[\\/]", self.file)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+    # -- passages
+
+    def split(self, text: str) -> list[_Passage]:
+        passages: list[_Passage] = []
+        preamble = 0
+        for number, line in enumerate(re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff")), 1):
+            if line.startswith("::"):
+                passage = self.header(line, number)
+                if passage is not None:
+                    passages.append(passage)
+                continue
+            if passages:
+                passages[-1].body.append((number, _unescape_line(line)))
+            elif line.strip() and not preamble:
+                preamble = number
+        if preamble:
+            self.warn(
+                preamble,
+                1,
+                "text before the first passage header belongs to no passage; it is not carried "
+                "over",
+            )
+        for passage in passages:
+            while passage.body and not passage.body[-1][1].strip():
+                passage.body.pop()
+        return passages
+
+    def header(self, line: str, number: int) -> _Passage | None:
+        rest = line[2:]
+        index = 0
+
+        def read(stops: str) -> list[tuple[str, bool]]:
+            nonlocal index
+            chars: list[tuple[str, bool]] = []
+            while index < len(rest):
+                ch = rest[index]
+                if ch == "\\" and index + 1 < len(rest):
+                    chars.append((rest[index + 1], True))
+                    index += 2
+                    continue
+                if ch in stops:
+                    break
+                chars.append((ch, False))
+                index += 1
+            return chars
+
+        def strip(chars: list[tuple[str, bool]]) -> str:
+            while chars and chars[0][0].isspace() and not chars[0][1]:
+                chars = chars[1:]
+            while chars and chars[-1][0].isspace() and not chars[-1][1]:
+                chars = chars[:-1]
+            return "".join(ch for ch, _ in chars)
+
+        name = strip(read("[{"))
+        if not name:
+            self.error(
+                number,
+                1,
+                "a passage header without a name; write ':: Name' (a line starting with '::' "
+                "starts a passage; write '\\::' for a text line that begins with '::')",
+            )
+            return None
+        tags: list[str] = []
+        if index < len(rest) and rest[index] == "[":
+            index += 1
+            chars = read("]")
+            if index < len(rest):
+                index += 1
+            else:
+                self.warn(number, 3 + index, f"the tag block of passage '{name}' is not closed")
+            tag: list[tuple[str, bool]] = []
+            for ch, escaped in [*chars, (" ", False)]:
+                if ch.isspace() and not escaped:
+                    if tag:
+                        tags.append("".join(c for c, _ in tag))
+                    tag = []
+                else:
+                    tag.append((ch, escaped))
+        while index < len(rest) and rest[index].isspace():
+            index += 1
+        if index < len(rest) and rest[index] == "{":
+            try:
+                _meta, end = json.JSONDecoder().raw_decode(rest, index)
+                index = end
+            except json.JSONDecodeError as exc:
+                self.warn(
+                    number,
+                    3 + exc.pos,
+                    f"the metadata of passage '{name}' is not valid JSON ({exc.msg}); it is "
+                    "ignored (it only holds the position in Twine's story map)",
+                )
+                index = len(rest)
+        if rest[index:].strip():
+            self.warn(
+                number,
+                3 + index,
+                f"'{_quote(rest[index:].strip())}' after the header of passage '{name}' is not "
+                "part of Twee 3 and is ignored",
+            )
+        column = 3 + len(rest) - len(rest.lstrip())
+        return _Passage(name, tags, number, column)
+
+    def special(self, passage: _Passage) -> str:
+        tags = set(passage.tags)
+        if "script" in tags:
+            return "is a script (JavaScript for the story format)"
+        if "stylesheet" in tags:
+            return "is a stylesheet (CSS for the story format)"
+        if passage.name in SPECIAL_PASSAGES:
+            return f"is the story format's special passage {passage.name}"
+        for tag in sorted(tags & SPECIAL_TAGS):
+            return f"has the special tag '{tag}', which the story format runs around other passages"
+        return ""
+
+    def title(self, passage: _Passage | None) -> str | None:
+        if passage is None:
+            return None
+        title = " ".join(" ".join(line for _, line in passage.body).split())
+        if not title:
+            self.warn(passage.line, 1, "the StoryTitle passage is empty")
+            return None
+        return title
+
+    def story_data(self, passage: _Passage | None) -> dict[str, Any] | None:
+        """StoryData's JSON object ({} when there is none; None when it is broken)."""
+        if passage is None:
+            return {}
+        source = "\n".join(line for _, line in passage.body)
+        if not source.strip():
+            self.error(
+                passage.line,
+                1,
+                'the StoryData passage is empty; it must hold a JSON object such as {"ifid": '
+                '"…", "start": "First passage"}',
+            )
+            return None
+        try:
+            data = json.loads(source)
+        except json.JSONDecodeError as exc:
+            line = passage.body[exc.lineno - 1][0] if exc.lineno <= len(passage.body) else 0
+            self.error(
+                line or passage.line,
+                exc.colno,
+                f"StoryData is not valid JSON: {exc.msg}; fix it (Twine writes it as a JSON "
+                'object such as {"ifid": "…", "start": "First passage"})',
+            )
+            return None
+        if not isinstance(data, dict):
+            self.error(passage.line, 1, "StoryData must be a JSON object ({…})")
+            return None
+        if "start" in data and not isinstance(data["start"], str):
+            self.error(passage.line, 1, "the 'start' of StoryData must be a passage name")
+            return None
+        return data
+
+    def start(
+        self,
+        story_data: dict[str, Any] | None,
+        data_passage: _Passage | None,
+        names: set[str],
+        skipped: set[str],
+    ) -> str | None:
+        line = data_passage.line if data_passage else 1
+        if story_data and "start" in story_data:
+            name = story_data["start"]
+            if name in names:
+                return name
+            why = (
+                "a special passage that is not carried over"
+                if name in skipped
+                else f"which does not exist{suggest(name, names)}"
+            )
+            self.error(line, 1, f"StoryData names the start passage '{name}', {why}")
+            return None
+        if "Start" in names:
+            return "Start"
+        if story_data is not None:
+            self.error(
+                line,
+                1,
+                'the story has no start: StoryData names no "start" passage and no passage is '
+                'called Start; add "start": "<passage name>" to StoryData',
+            )
+        return None
+
+    def ids(self, story: list[_Passage]) -> dict[str, str]:
+        ids: dict[str, str] = {}
+        taken: dict[str, str] = {}
+        for passage in story:
+            base = slugify(passage.name) or "passage"
+            nid, number = base, 1
+            while nid in taken:
+                number += 1
+                nid = f"{base}-{number}"
+            if nid != base:
+                self.warn(
+                    passage.line,
+                    1,
+                    f"passages '{taken[base]}' and '{passage.name}' would both become node "
+                    f"'{base}'; '{passage.name}' becomes node '{nid}'",
+                )
+            taken[nid] = passage.name
+            ids[passage.name] = nid
+        return ids
+
+    # -- waspada blocks
+
+    def take_block(
+        self, passage: _Passage
+    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]], int]:
+        """Split a passage body into (other lines, block lines, line of the block opener)."""
+        rest: list[tuple[int, str]] = []
+        block: list[tuple[int, str]] = []
+        opened = 0
+        inside = False
+        for number, line in passage.body:
+            if inside:
+                if line.rstrip() == BLOCK_CLOSE:
+                    inside = False
+                else:
+                    block.append((number, line))
+            elif line.rstrip() == BLOCK_OPEN:
+                if opened:
+                    self.error(
+                        number,
+                        1,
+                        f"passage '{passage.name}' has a second '{BLOCK_OPEN}' block (the first "
+                        f"is on line {opened}); merge them into one",
+                    )
+                    continue
+                opened = number
+                inside = True
+            else:
+                rest.append((number, line))
+        if inside:
+            self.error(
+                opened,
+                1,
+                f"the '{BLOCK_OPEN}' block of passage '{passage.name}' is not closed; end it with "
+                f"a line '{BLOCK_CLOSE}'",
+            )
+        return rest, block, opened
+
+    def read_block(
+        self, passage: _Passage, lines: list[tuple[int, str]], opened: int, allowed: tuple[str, ...]
+    ) -> dict[str, _Value]:
+        """The block's top-level keys as plain values with their lines; unknown keys reported."""
+        if not lines:
+            return {}
+        first = lines[0][0]
+        tree, problem = compose_text("\n".join(line for _, line in lines), self.file)
+        if problem is not None:
+            line = first + problem.location.line - 1 if problem.location.line else opened
+            line = min(line, lines[-1][0])  # PyYAML may point past the end of the block
+            self.error(
+                line, problem.location.column, f"passage '{passage.name}': {problem.message}"
+            )
+            return {}
+        if tree is None:
+            return {}
+        if not isinstance(tree, MappingNode):
+            self.error(
+                opened,
+                1,
+                f"the waspada block of passage '{passage.name}' must hold 'key: value' lines",
+            )
+            return {}
+        out: dict[str, _Value] = {}
+        for key_node, value_node in tree.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else "?"
+            line = first + key_node.start_mark.line
+            if key not in allowed:
+                self.warn(
+                    line,
+                    key_node.start_mark.column + 1,
+                    f"passage '{passage.name}': unknown key '{key}' in the waspada block"
+                    f"{suggest(key, allowed)}; it is not carried over (allowed: "
+                    f"{', '.join(allowed)})",
+                )
+                continue
+            if key in out:
+                self.warn(
+                    line,
+                    1,
+                    f"passage '{passage.name}': '{key}' appears twice in the waspada block; the "
+                    "second is used",
+                )
+            out[key] = _Value(_plain(value_node), line, value_node, first)
+        return out
+
+    def meta(self, passage: _Passage | None) -> dict[str, Any]:
+        if passage is None:
+            return {}
+        rest, block, opened = self.take_block(passage)
+        for number, line in rest:
+            if line.strip():
+                self.warn(
+                    number,
+                    1,
+                    f"text outside the waspada block of {META_PASSAGE} is not carried over",
+                )
+                break
+        found = self.read_block(passage, block, opened, SCENARIO_BLOCK_KEYS)
+        return {key: entry.value for key, entry in found.items()}
+
+    # -- one node
+
+    def node(self, passage: _Passage, ids: dict[str, str], skipped: set[str]) -> dict[str, Any]:
+        nid = ids[passage.name]
+        rest, block_lines, opened = self.take_block(passage)
+        block = self.read_block(passage, block_lines, opened, NODE_BLOCK_KEYS)
+        text, links, navigates = self.scan(passage, rest, ids, skipped)
+
+        kind = None
+        for tag in passage.tags:
+            if tag.startswith(ENDING_TAG) and tag[len(ENDING_TAG) :] in ENDING_KINDS:
+                kind = tag[len(ENDING_TAG) :]
+            else:
+                hint = (
+                    f"; use one of: {', '.join(ENDING_TAG + k for k in ENDING_KINDS)}"
+                    if tag.startswith(ENDING_TAG)
+                    else " (a scenario node has no tags)"
+                )
+                self.warn(
+                    passage.line,
+                    1,
+                    f"passage '{passage.name}': the tag '{tag}' is not carried over{hint}",
+                )
+
+        node: dict[str, Any] = {}
+        if "text" in block:
+            if isinstance(block["text"].value, str) and text != _display_text(block["text"].value):
+                self.warn(
+                    block["text"].line,
+                    1,
+                    f"passage '{passage.name}': the passage text differs from the exact copy in "
+                    "its waspada block ('text:'), which is used; make the change there",
+                )
+            text = block["text"].value
+        node["text"] = text
+        if not text:
+            self.gap(
+                ("nodes", nid, "text"),
+                passage.line,
+                f"passage '{passage.name}' has no text besides its links; write the node's text",
+                "write the text",
+            )
+        for key in ("notes", "prompt"):
+            if key in block and block[key].value:
+                node[key] = block[key].value
+
+        entries = self.choice_entries(passage, block.get("choices"))
+        ending = block.get("ending")
+        if links:
+            if kind or ending:
+                why = f"the tag '{ENDING_TAG}{kind}'" if kind else "an 'ending:' in its block"
+                self.error(
+                    passage.line,
+                    1,
+                    f"passage '{passage.name}' has links and is also an ending ({why}); a node "
+                    "has choices or an ending, never both: remove the links or the ending",
+                )
+            node["choices"] = self.choices(passage, links, entries)
+        else:
+            for entry, line in entries:
+                self.warn(
+                    line,
+                    1,
+                    f"passage '{passage.name}' has no links, so the data for a choice to "
+                    f"'{entry.get('target', '?')}' in its waspada block is not carried over",
+                )
+            if navigates:
+                node["choices"] = []
+                self.gap(
+                    ("nodes", nid, "choices"),
+                    passage.line,
+                    f"passage '{passage.name}' moves on only through story-format code; write "
+                    "its choices (label and target) by hand",
+                    "add the choices",
+                )
+            else:
+                node["ending"] = self.ending(passage, nid, kind, ending)
+        return node
+
+    def scan(
+        self,
+        passage: _Passage,
+        lines: list[tuple[int, str]],
+        ids: dict[str, str],
+        skipped: set[str],
+    ) -> tuple[str, list[dict[str, Any]], bool]:
+        """The node text, the links in order, and whether code moves the reader on."""
+        name = passage.name
+        kept: list[str] = []
+        links: list[dict[str, Any]] = []
+        navigates = False
+        dropped = False
+        self.chapbook_vars(passage, lines)
+        for number, line in lines:
+            spans: list[tuple[int, int, str, bool]] = []  # start, end, label, became a choice
+            for match in _LINK.finditer(line):
+                content = match.group(1)
+                column = match.start() + 1
+                if "][" in content:
+                    content, setter = content.split("][", 1)
+                    self.warn(
+                        number,
+                        column,
+                        f"passage '{name}': the setter '[{_quote(setter)}]' of this link is "
+                        "ignored; a scenario changes variables through a choice's 'effects:'",
+                    )
+                label, target = _link_parts(content)
+                kind = self.link(passage, links, label, target, number, column, ids, skipped)
+                spans.append(
+                    (match.start(), match.end(), label.strip() or target.strip(), kind == "choice")
+                )
+                navigates |= kind == "computed"
+            for pattern in (_HARLOWE_LINK, _SUGARCUBE_LINK):
+                for match in pattern.finditer(line):
+                    if any(s < match.end() and match.start() < e for s, e, *_ in spans):
+                        continue
+                    first, second = match.group(1)[1:-1], (match.group(2) or "")[1:-1]
+                    label, target = (first, second) if match.group(2) else (first, first)
+                    column = match.start() + 1
+                    self.warn(
+                        number,
+                        column,
+                        f"passage '{name}': the macro '{_quote(match.group(0))}' is imported as "
+                        f"a choice '{label}' leading to '{target}'; check it",
+                    )
+                    kind = self.link(passage, links, label, target, number, column, ids, skipped)
+                    spans.append((match.start(), match.end(), label, kind == "choice"))
+                    navigates |= kind == "computed"
+            spans.sort()
+            masked = line
+            for start, end, *_ in spans:
+                masked = masked[:start] + " " * (end - start) + masked[end:]
+            navigates |= self.code(passage, number, masked)
+            # A line of nothing but links that became choices is the choice list: drop it.
+            if spans and all(span[3] for span in spans) and _LINK_LINE.fullmatch(masked):
+                dropped = True
+                continue
+            out, last = [], 0
+            for start, end, label, _ in spans:
+                out.append(line[last:start] + label)
+                last = end
+            out.append(line[last:])
+            line = "".join(out)
+            if not line.strip() and dropped and (not kept or not kept[-1].strip()):
+                continue
+            dropped = dropped and not line.strip()
+            kept.append(line)
+        return "\n".join(kept).strip(), links, navigates
+
+    def link(
+        self,
+        passage: _Passage,
+        links: list[dict[str, Any]],
+        label: str,
+        target: str,
+        number: int,
+        column: int,
+        ids: dict[str, str],
+        skipped: set[str],
+    ) -> str:
+        """Record one link as a choice if it can be one.
+
+        Returns "choice", "computed" (code decides the target) or "text" (only the label stays).
+        """
+        name = passage.name
+        found = target if target in ids else target.strip() if target.strip() in ids else None
+        label = label.strip() or (found or target.strip())
+        if found is not None:
+            links.append({"label": label, "target": ids[found], "line": number})
+            return "choice"
+        if target.strip() in skipped or target.strip() in ("StoryTitle", "StoryData"):
+            self.warn(
+                number,
+                column,
+                f"passage '{name}': the link to the special passage '{target.strip()}' is not "
+                "carried over; only its label stays in the text",
+            )
+        elif _URL.match(target.strip()):
+            self.warn(
+                number,
+                column,
+                f"passage '{name}': the link to the web page '{_quote(target.strip())}' is not a "
+                "choice; only its label stays in the text",
+            )
+        elif not target.strip():
+            self.warn(number, column, f"passage '{name}': an empty link '[[]]' is ignored")
+        elif _COMPUTED.search(target):
+            self.warn(
+                number,
+                column,
+                f"passage '{name}': the link target '{_quote(target.strip())}' is computed by "
+                "story-format code, so it cannot become a choice; add the choice by hand",
+            )
+            return "computed"
+        else:
+            slug = slugify(target) or "missing"
+            self.warn(
+                number,
+                column,
+                f"passage '{name}': the link goes to '{target.strip()}', which is not a passage "
+                f"in the story{suggest(target.strip(), list(ids))}; the choice still points to "
+                f"'{slug}': add that node or change the target",
+            )
+            links.append({"label": label, "target": slug, "line": number})
+            return "choice"
+        return "text"
+
+    def code(self, passage: _Passage, number: int, line: str) -> bool:
+        """Report story-format code on a line; True if some of it moves the reader on."""
+        navigates = False
+        spans: list[tuple[int, int]] = []
+        for match in _CODE.finditer(line):
+            start, end = match.start(), match.end()
+            if line[start] == "(":
+                depth = 0
+                for index in range(start, len(line)):
+                    depth += {"(": 1, ")": -1}.get(line[index], 0)
+                    if depth == 0:
+                        end = index + 1
+                        break
+                else:
+                    end = len(line)
+            if any(s <= start < e for s, e in spans):
+                continue
+            spans.append((start, end))
+            snippet = line[start:end]
+            if _NAVIGATION.match(snippet):
+                navigates = True
+                self.warn(
+                    number,
+                    start + 1,
+                    f"passage '{passage.name}': '{_quote(snippet)}' chooses where to go by "
+                    "story-format code, which cannot become a choice; add the choice by hand",
+                )
+            else:
+                self.warn(
+                    number,
+                    start + 1,
+                    f"passage '{passage.name}': the story-format code '{_quote(snippet)}' cannot "
+                    "be carried over; it stays in the text as written: remove it, or use the "
+                    "scenario's variables, effects and conditions",
+                )
+        for match in _VARIABLE.finditer(line):
+            if not any(s <= match.start() < e for s, e in spans):
+                self.warn(
+                    number,
+                    match.start() + 1,
+                    f"passage '{passage.name}': the story-format variable '{match.group(0)}' "
+                    "cannot be carried over; it stays in the text as written",
+                )
+        return navigates
+
+    def chapbook_vars(self, passage: _Passage, lines: list[tuple[int, str]]) -> None:
+        for index, (number, line) in enumerate(lines):
+            if line.strip() == "--":
+                before = [text for _, text in lines[:index] if text.strip()]
+                if before and all(_CHAPBOOK_VAR.match(text) for text in before):
+                    self.warn(
+                        lines[0][0],
+                        1,
+                        f"passage '{passage.name}' starts with a Chapbook vars section (up to "
+                        f"line {number}), which sets story-format variables; it cannot be "
+                        "carried over and stays in the text as written",
+                    )
+                return
+
+    def choice_entries(
+        self, passage: _Passage, found: _Value | None
+    ) -> list[tuple[dict[str, Any], int]]:
+        if found is None:
+            return []
+        items = found.value
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            self.error(
+                found.line,
+                1,
+                f"passage '{passage.name}': 'choices' in the waspada block must be a list of "
+                "'- target: …' entries",
+            )
+            return []
+        entries = []
+        for item, item_node in zip(items, found.node.value, strict=True):
+            entry_line = found.first + item_node.start_mark.line
+            for key in list(item):
+                if key not in CHOICE_BLOCK_KEYS:
+                    self.warn(
+                        entry_line,
+                        1,
+                        f"passage '{passage.name}': unknown key '{key}' in a choice of the "
+                        f"waspada block{suggest(key, CHOICE_BLOCK_KEYS)}; it is not carried over",
+                    )
+                    del item[key]
+            if not item.get("target"):
+                self.warn(
+                    entry_line,
+                    1,
+                    f"passage '{passage.name}': a choice in the waspada block has no 'target', "
+                    "so it matches no link and is not carried over",
+                )
+                continue
+            entries.append((item, entry_line))
+        return entries
+
+    def choices(
+        self,
+        passage: _Passage,
+        links: list[dict[str, Any]],
+        entries: list[tuple[dict[str, Any], int]],
+    ) -> list[dict[str, Any]]:
+        used = [False] * len(entries)
+        out: list[dict[str, Any]] = []
+        for link in links:
+            choice: dict[str, Any] = {"label": link["label"], "target": link["target"]}
+            for index, (entry, _line) in enumerate(entries):
+                if not used[index] and slugify(str(entry["target"])) == link["target"]:
+                    used[index] = True
+                    for key in ("id", "label", "feedback", "effects", "condition"):
+                        if key in entry:
+                            choice[key] = entry[key]
+                    label = entry.get("label")
+                    if isinstance(label, str) and _safe_label(label) != link["label"]:
+                        self.warn(
+                            link["line"],
+                            1,
+                            f"passage '{passage.name}': the link label '{_quote(link['label'])}' "
+                            "differs from the exact label in the waspada block, which is used; "
+                            "make the change there",
+                        )
+                    break
+            out.append(choice)
+        for index, (entry, line) in enumerate(entries):
+            if not used[index]:
+                self.warn(
+                    line,
+                    1,
+                    f"passage '{passage.name}': the waspada block has data for a choice to "
+                    f"'{entry['target']}', but the passage has no (more) links to it; the data "
+                    "is not carried over",
+                )
+        taken = {c["id"] for c in out if c.get("id")}
+        for choice in out:
+            if choice.get("id"):
+                continue
+            cid, number = choice["target"], 1
+            while cid in taken:
+                number += 1
+                cid = f"{choice['target']}-{number}"
+            taken.add(cid)
+            if cid != choice["target"]:
+                choice["id"] = cid
+        order = ("id", "label", "target", "feedback", "effects", "condition")
+        return [{key: c[key] for key in order if key in c} for c in out]
+
+    def ending(
+        self, passage: _Passage, nid: str, kind: str | None, found: _Value | None
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        line = found.line if found else passage.line
+        if found is not None:
+            if isinstance(found.value, dict):
+                data = found.value
+            else:
+                self.error(
+                    found.line,
+                    1,
+                    f"passage '{passage.name}': 'ending' in the waspada block must hold "
+                    "'key: value' lines (title, debrief, messages, help)",
+                )
+        for key in list(data):
+            if key not in ENDING_BLOCK_KEYS:
+                self.warn(
+                    line,
+                    1,
+                    f"passage '{passage.name}': unknown key '{key}' in the ending of the "
+                    f"waspada block{suggest(key, ENDING_BLOCK_KEYS)}; it is not carried over",
+                )
+        path = ("nodes", nid, "ending")
+        out: dict[str, Any] = {}
+        block_kind = data.get("kind")
+        if kind and block_kind and block_kind != kind:
+            self.warn(
+                passage.line,
+                1,
+                f"passage '{passage.name}' is tagged '{ENDING_TAG}{kind}' but its block says "
+                f"kind '{block_kind}'; the tag is used",
+            )
+        if block_kind and block_kind not in ENDING_KINDS:
+            self.warn(
+                line,
+                1,
+                f"passage '{passage.name}': unknown ending kind '{block_kind}'"
+                f"{suggest(str(block_kind), ENDING_KINDS)}; use one of: {', '.join(ENDING_KINDS)}",
+            )
+            block_kind = None
+        kind = kind or block_kind
+        if kind is None:
+            kind = "mixed"
+            self.gap(
+                (*path, "kind"),
+                passage.line,
+                f"passage '{passage.name}' has no links, so it becomes an ending; its kind is "
+                "set to 'mixed': set safe, harmed or mixed",
+                "set the kind: safe, harmed or mixed",
+            )
+        out["kind"] = kind
+        if data.get("title"):
+            out["title"] = data["title"]
+        out["debrief"] = data.get("debrief") or ""
+        if not out["debrief"]:
+            self.gap(
+                (*path, "debrief"),
+                passage.line,
+                f"the ending '{passage.name}' has no debrief; write what the group should take "
+                "from it",
+                "write the debrief",
+            )
+        if data.get("messages"):
+            out["messages"] = data["messages"]
+        out["help"] = data.get("help") or []
+        if not out["help"]:
+            self.gap(
+                (*path, "help"),
+                passage.line,
+                f"the ending '{passage.name}' points to no help; name one or more services "
+                "from help.yml, such as sapa-129",
+                "services from help.yml",
+            )
+        return out
+
+
+def _link_parts(content: str) -> tuple[str, str]:
+    """(label, target) of a link's inside, read as Twine does: the rightmost '->', else the
+    leftmost '<-', else the rightmost '|', else the whole text is both."""
+    if "->" in content:
+        index = content.rfind("->")
+        return content[:index], content[index + 2 :]
+    if "<-" in content:
+        index = content.find("<-")
+        return content[index + 2 :], content[:index]
+    if "|" in content:
+        index = content.rfind("|")
+        return content[:index], content[index + 1 :]
+    return content, content
+
+
+def _plain(node: YamlNode) -> Any:
+    """A YAML node as plain data: dicts, lists and stripped strings (null becomes "")."""
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key, value in node.value:
+            out[key.value if isinstance(key, ScalarNode) else str(key.value)] = _plain(value)
+        return out
+    if isinstance(node, SequenceNode):
+        return [_plain(item) for item in node.value]
+    if is_null(node):
+        return ""
+    return node.value.strip()
