@@ -39,3 +39,22 @@ def test_template_is_found_through_jupyter_path() -> None:
     template = SHARE / "voila" / "templates" / "waspada"
     assert (template / "index.html.j2").is_file()
     assert "fontawesome-free" in (template / "index.html.j2").read_text()  # what it drops
+
+
+def test_profile_and_language_open_their_gallery() -> None:
+    """`waspada serve --profile school --lang jv` starts at the school gallery in Javanese."""
+    from waspada.serve import gallery_url
+
+    assert gallery_url(8866, profile="school", lang="jv") == (
+        "http://127.0.0.1:8866/voila/render/gallery.ipynb?profile=school&lang=jv"
+    )
+    assert gallery_url(8866) == "http://127.0.0.1:8866/voila/render/gallery.ipynb"
+
+
+def test_serve_refuses_an_unknown_profile(capsys) -> None:
+    from waspada.cli import main
+
+    assert main(["--project", str(ROOT), "serve", "--profile", "scool", "--no-browser"]) == 1
+    assert "unknown profile scool; the course has: full, village, health, school" in (
+        capsys.readouterr().err
+    )

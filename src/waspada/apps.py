@@ -14,8 +14,9 @@ import ipywidgets as w
 from IPython.display import display
 
 from .i18n import available_languages, language, translator
-from .i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT
+from .i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, UI_MESSAGES
 from .project import Project
+from .scenario import Translate
 from .scenario.model import MODUS_NAMES
 from .widget import ScenarioWidget
 
@@ -79,7 +80,28 @@ def player(
         widget.language = change["new"]
 
     chooser.observe(switch, names="value")
-    display(w.HBox([chooser]) if len(languages) > 1 else w.HTML(""), widget)
+    tr = translator(project.locales_dir, code)
+    back = {"lang": code, **({"profile": query["profile"]} if query.get("profile") else {})}
+    links = w.HTML(
+        APP_CSS + '<p class="wsp-app-links">'
+        f'<a href="gallery.ipynb?{html.escape(urlencode(back))}">'
+        f"← {html.escape(tr(UI_CONTEXT, APP_MESSAGES['gallery_title']))}</a></p>" + _quick_exit(tr)
+    )
+    display(w.HBox([links, chooser]) if len(languages) > 1 else links, widget)
+
+
+APP_CSS = """
+<style>
+  .wsp-app-links { font: 1rem system-ui, sans-serif; margin: 0.4rem 1.5rem 0.4rem 0; }
+  .wsp-app-links a { color: #0b5394; font-weight: 700; }
+</style>
+"""
+
+
+def _quick_exit(tr: Translate) -> str:
+    """The page's Quick exit link; the template's script makes it replace the page."""
+    label = html.escape(tr(UI_CONTEXT, UI_MESSAGES["quick_exit"]))
+    return f'<a class="wsp-quick-exit-page" href="about:blank">{label}</a>'
 
 
 GALLERY_CSS = """
@@ -115,13 +137,30 @@ def gallery(project: Project | None = None) -> None:
     if language(project.locales_dir, lang).is_draft:
         notice = html.escape(tr(UI_CONTEXT, APP_MESSAGES["draft_notice"]))
         sections.append(f'<p class="wsp-draft" role="note">{notice}</p>')
-    for audience, name in AUDIENCE_NAMES.items():
+    # With ?profile=school the gallery shows that course's scenarios only, opening each in the
+    # profile's mode (a school lesson: facilitator mode, for the class to decide together).
+    profile = project.profiles().get(query.get("profile", ""))
+    groups: list[tuple[str, list[str]]]
+    if profile is not None:
+        ids = profile.scenario_ids(collection.stories)
+        groups = [(tr(f"profile:{profile.name}", profile.title), ids)]
+    else:
+        groups = [
+            (
+                tr("audience", name),
+                [sid for sid, s in collection.stories.items() if audience in s.audiences],
+            )
+            for audience, name in AUDIENCE_NAMES.items()
+        ]
+    extra = {"profile": profile.name} if profile is not None else {}
+    for heading_text, ids in groups:
         items = []
-        for scenario in sorted(collection.stories.values(), key=lambda s: tr(s.id, s.title)):
-            if audience not in scenario.audiences:
-                continue
-            link = "player.ipynb?" + urlencode({"scenario": scenario.id, "lang": lang})
+        chosen = [collection.stories[sid] for sid in ids]
+        for scenario in sorted(chosen, key=lambda s: tr(s.id, s.title)):
+            link = "player.ipynb?" + urlencode({"scenario": scenario.id, "lang": lang, **extra})
             facilitate = link + "&mode=facilitator"
+            if profile is not None and profile.mode == "facilitator":
+                link = facilitate
             modi = ", ".join(tr("modus", MODUS_NAMES[m]) for m in scenario.modi)
             items.append(
                 f'<li><a href="{html.escape(link)}">{html.escape(tr(scenario.id, scenario.title))}'
@@ -130,11 +169,10 @@ def gallery(project: Project | None = None) -> None:
                 f"<p>{html.escape(tr(scenario.id, scenario.summary))}</p>"
                 f'<p class="wsp-gallery-modi">{html.escape(modi)}</p></li>'
             )
-        heading = html.escape(tr("audience", name))
-        sections.append(f"<h2>{heading}</h2><ul>{''.join(items)}</ul>")
+        sections.append(f"<h2>{html.escape(heading_text)}</h2><ul>{''.join(items)}</ul>")
     current = ' aria-current="page"'
     picker = " ".join(
-        f'<a href="gallery.ipynb?{urlencode({"lang": code})}" lang="{code}"'
+        f'<a href="gallery.ipynb?{html.escape(urlencode({"lang": code, **extra}))}" lang="{code}"'
         f"{current if code == lang else ''}>{html.escape(name)}</a>"
         for code, name in languages
     )
@@ -142,6 +180,9 @@ def gallery(project: Project | None = None) -> None:
     display(
         w.HTML(
             GALLERY_CSS + f'<div class="wsp-gallery" lang="{lang}">'
-            f'<nav aria-label="{label}">{picker}</nav>' + "".join(sections) + "</div>"
+            f'<nav aria-label="{label}">{picker}</nav>'
+            + "".join(sections)
+            + "</div>"
+            + _quick_exit(tr)
         )
     )

@@ -216,6 +216,13 @@ def _parser() -> argparse.ArgumentParser:
         "prints the address to share",
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--profile",
+        metavar="PROFILE",
+        help="open the gallery of this course profile (e.g. school: its scenarios only, opened "
+        "in facilitator mode for the class)",
+    )
+    serve.add_argument("--lang", metavar="LANG", help="open the apps in this course language")
     serve.set_defaults(func=cmd_serve, command="serve")
     from .interop.commands import add_commands
 
@@ -704,4 +711,22 @@ def cmd_i18n_add(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(_project(args), port=args.port, lan=args.lan, open_browser=not args.no_browser)
+    project = _project(args)
+    if args.profile and args.profile not in project.profiles():
+        raise CommandError(
+            f"unknown profile {args.profile}; the course has: {', '.join(project.profiles())}"
+        )
+    if args.lang:
+        from .i18n import available_languages
+
+        known = [code for code, _ in available_languages(project.locales_dir)]
+        if args.lang not in known:
+            raise CommandError(f"unknown language {args.lang}; the course has: {', '.join(known)}")
+    return serve(
+        project,
+        port=args.port,
+        lan=args.lan,
+        open_browser=not args.no_browser,
+        profile=args.profile,
+        lang=args.lang,
+    )

@@ -16,7 +16,8 @@ from .scenario._yaml import Reader, compose_file
 from .scenario.model import AUDIENCES, Scenario
 from .scenario.problems import Location, Problem, suggest
 
-PROFILE_KEYS = ("title", "description", "root", "chapters", "scenarios")
+PROFILE_KEYS = ("title", "description", "root", "chapters", "scenarios", "mode")
+MODES = ("learner", "facilitator")
 PRACTICE_INDEX = "practice/index"
 
 
@@ -29,6 +30,8 @@ class Profile:
     chapters: tuple[str, ...]
     # Stories in the practice section: an audience name, "all", or an explicit list of ids.
     scenarios: str | tuple[str, ...] = "all"
+    # How its scenarios open in the Voila gallery: for one learner, or for a facilitated group.
+    mode: str = "learner"
     location: Location = field(default=Location(""), compare=False, repr=False)
 
     def scenario_ids(self, stories: Mapping[str, Scenario]) -> list[str]:
@@ -107,10 +110,23 @@ def load_profiles(
                 scenarios = values[0]
             else:
                 scenarios = tuple(v for v in values if v)
+        mode = "learner"
+        if "mode" in spec:
+            mode = r.text(spec["mode"][1], f"the mode of {what}") or "learner"
+            if mode not in MODES:
+                r.error(spec["mode"][1], f"the mode of {what} must be one of: {', '.join(MODES)}")
+                mode = "learner"
         if title is None or root is None:
             continue
         out[pname] = Profile(
-            pname, title, description or "", root, tuple(chapters), scenarios, r.loc(key_node)
+            pname,
+            title,
+            description or "",
+            root,
+            tuple(chapters),
+            scenarios,
+            mode,
+            r.loc(key_node),
         )
     return out, r.problems
 

@@ -6,7 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
+import webbrowser
 from pathlib import Path
+from urllib.parse import urlencode
 
 from .project import Project
 
@@ -54,13 +59,46 @@ def lan_addresses() -> list[str]:
     return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
 
 
+def gallery_url(port: int, host: str = "127.0.0.1", **query: str | None) -> str:
+    """Where the apps start: the gallery, with ?profile= and ?lang= when given."""
+    params = urlencode({k: v for k, v in query.items() if v})
+    return f"http://{host}:{port}/voila/render/gallery.ipynb" + (f"?{params}" if params else "")
+
+
 def serve(
-    project: Project, *, port: int = 8866, lan: bool = False, open_browser: bool = True
+    project: Project,
+    *,
+    port: int = 8866,
+    lan: bool = False,
+    open_browser: bool = True,
+    profile: str | None = None,
+    lang: str | None = None,
 ) -> int:
-    command = voila_command(project, port=port, lan=lan, open_browser=open_browser)
-    print(f"Waspada apps: http://127.0.0.1:{port}/voila/render/gallery.ipynb")
+    # Voila would open its file list; we open the gallery (of the profile) once it answers.
+    command = voila_command(project, port=port, lan=lan, open_browser=False)
+    url = gallery_url(port, profile=profile, lang=lang)
+    print(f"Waspada apps: {url}", flush=True)
     if lan:
         for address in lan_addresses():
-            print(f"  for the class: http://{address}:{port}/voila/render/gallery.ipynb")
+            print(f"  for the class: {gallery_url(port, address, profile=profile, lang=lang)}")
         print("  (anyone on this network can open the apps; stop with Ctrl+C)")
-    return subprocess.call(command, env=voila_env(), cwd=project.root / "widgets")
+    process = subprocess.Popen(command, env=voila_env(), cwd=project.root / "widgets")
+    if open_browser:
+        threading.Thread(target=_open_when_ready, args=(url, process), daemon=True).start()
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        return process.wait()
+
+
+def _open_when_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+        except OSError:
+            time.sleep(0.5)
+            continue
+        webbrowser.open(url)
+        return

@@ -187,6 +187,13 @@ def tiny_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"  - file: {p}\n" for p in pages[1:]
     )
     (root / "_toc.yml").write_text(toc)
+    chapters = ", ".join(pages[1:])
+    (root / "profiles.yml").write_text(
+        "profiles:\n"
+        f"  full: {{title: Test course, root: index, chapters: [{chapters}], scenarios: []}}\n"
+        "  school: {title: School test, root: index, chapters: [facilitated], scenarios: "
+        "[village-meeting, online-chat], mode: facilitator}\n"
+    )
     (root / "locales").mkdir()
     (root / "locales" / "languages.yml").write_text(
         "languages:\n  id: {english: Indonesian, native: Bahasa Indonesia, fallback: [en],"
@@ -209,6 +216,8 @@ def tiny_book(tiny_course: Path) -> Path:
             "build",
             "--lang",
             "en,id",
+            "--profile",
+            "full",
             "--strict",
         ],
         capture_output=True,

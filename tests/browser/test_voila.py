@@ -65,7 +65,7 @@ def test_gallery_lists_scenarios_by_audience(
     """The gallery names each audience and links every scenario to the player."""
     page.goto(f"{voila_url}/voila/render/gallery.ipynb", timeout=60_000)
     page.get_by_role("heading", name="Village sessions").wait_for(timeout=60_000)
-    for scenario in Project(tiny_course).load().scenarios.values():
+    for scenario in Project(tiny_course).load().stories.values():
         assert page.get_by_role("link", name=scenario.title, exact=True).count() >= 1
     assert requests_seen.external() == []
 

@@ -17,7 +17,9 @@ from ..i18n.ui import APP_MESSAGES, UI_CONTEXT, UI_MESSAGES
 CSS_FILE = "waspada/book.css"
 QUICK_EXIT_JS = "waspada/quickexit.js"
 STATIC = Path(__file__).parent / "static"
-WIDGET = Path(__file__).parents[1] / "widget"
+# One Quick exit script for the book and the Voila template (which serves it as a template file).
+TEMPLATE = Path(__file__).parents[1] / "share" / "voila" / "templates" / "waspada"
+QUICK_EXIT_SOURCE = TEMPLATE / "static" / "quickexit.js"
 
 
 def _locales(app: Sphinx) -> Path:
@@ -100,7 +102,7 @@ def _write_css(app: Sphinx, exception: Exception | None) -> None:
         target = Path(app.builder.outdir) / "_static" / "waspada"
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STATIC / "book.css", target / "book.css")
-        shutil.copyfile(WIDGET / "quickexit.js", target / "quickexit.js")
+        shutil.copyfile(QUICK_EXIT_SOURCE, target / "quickexit.js")
 
 
 def setup_languages(app: Sphinx) -> None:
