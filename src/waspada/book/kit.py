@@ -217,7 +217,7 @@ class ScenarioMapDirective(SphinxDirective):
         title = tr(sid, scenario.title)
         figure = nodes.container(classes=["wsp-map"])
         figure += nodes.raw("", draw_svg(scenario, tr, title), format="html")
-        listing = nodes.enumerated_list(classes=["wsp-map-routes"])
+        listing = nodes.bullet_list(classes=["wsp-map-routes"])
         for number, summary, choices in route_list(scenario, tr):
             item = nodes.list_item(ids=[f"map-{sid}-{number}"])
             para = nodes.paragraph()

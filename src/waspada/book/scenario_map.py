@@ -108,20 +108,21 @@ def draw_svg(scenario: Scenario, translate: Translate = no_translation, title: s
             if there.column > here.column:
                 mid = (x1 + x2) / 2
                 path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
-                lx, ly = x1 + 14, y1 - 4 + (number - 1) * 0
+                lx, ly = mid, (y1 + y2) / 2  # the curve's midpoint: apart for each target
             else:  # back to an earlier column (or the same): loop over the top
                 top = min(here.y, there.y) - GAP_Y / 2
                 x1, x2 = here.x + BOX_W / 2, there.x + BOX_W / 2 + 12
                 y1, y2 = here.y, there.y
                 path = f"M{x1},{y1} C{x1},{top} {x2},{top} {x2},{y2}"
-                lx, ly = x1 + 6, y1 - 6
+                lx, ly = (x1 + x2) / 2, top + 4
             parts.append(
                 f'<path d="{path}" fill="none" stroke="#4a4a4a" stroke-width="1.5" '
                 f'marker-end="url(#wsp-arrow-{sid})"/>'
             )
             parts.append(
-                f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="12" font-weight="700" '
-                f'fill="#1b1b1b">{number}</text>'
+                f'<circle cx="{lx:.0f}" cy="{ly:.0f}" r="8" fill="#ffffff" stroke="#4a4a4a"/>'
+                f'<text x="{lx:.0f}" y="{ly + 4:.0f}" font-size="11" font-weight="700" '
+                f'text-anchor="middle" fill="#1b1b1b">{number}</text>'
             )
     for node in scenario.nodes.values():
         here = placed[node.id]
