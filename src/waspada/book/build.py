@@ -23,6 +23,7 @@ def build_course(
     profiles: list[str] | None = None,
     strict: bool = False,
     output: Path | None = None,
+    lms: bool = False,
 ) -> int:
     """Build each wanted profile in each wanted language into ``output/<profile>/<lang>/``."""
     known = dict(available_languages(project.locales_dir))
@@ -68,6 +69,7 @@ def build_course(
                 "--profile",
                 profile,
                 *(["--strict"] if strict else []),
+                *(["--lms"] if lms else []),
             ]
             running.append((name, subprocess.Popen(command), time.monotonic()))
         time.sleep(0.2)
@@ -191,6 +193,7 @@ def _build_one(
     strict: bool,
     builder: str = "html",
     profile: str = DEFAULT_PROFILE,
+    lms: bool = False,
 ) -> int:
     """Run one Sphinx build through Jupyter Book's own entry point (in a fresh process).
 
@@ -210,6 +213,7 @@ def _build_one(
         "waspada_profile": profile,
         "waspada_profile_scenarios": scenarios,
         "waspada_profile_documents": documents,
+        "waspada_lms": lms,
     }
     if lang != "en":
         languages = load_languages(project.locales_dir)
@@ -224,7 +228,9 @@ def _build_one(
         noconfig=True,
         path_config=str(project.config_file),
         confoverrides=overrides,
-        doctreedir=project.build_dir / ".doctrees" / f"{builder}-{profile}-{lang}",
+        doctreedir=project.build_dir
+        / ".doctrees"
+        / f"{builder}-{profile}-{lang}{'-lms' if lms else ''}",
         builder=builder,
         warningiserror=strict,
         keep_going=strict,
@@ -241,5 +247,6 @@ if __name__ == "__main__":
     parser.add_argument("--strict", action="store_true")
     parser.add_argument("--builder", default="html")
     parser.add_argument("--profile", default=DEFAULT_PROFILE)
+    parser.add_argument("--lms", action="store_true")
     ns = parser.parse_args()
-    sys.exit(_build_one(ns.root, ns.lang, ns.outdir, ns.strict, ns.builder, ns.profile))
+    sys.exit(_build_one(ns.root, ns.lang, ns.outdir, ns.strict, ns.builder, ns.profile, ns.lms))

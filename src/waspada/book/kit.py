@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from .scenario_map import draw_svg, route_list
 
 logger = logging.getLogger(__name__)
 DASHBOARD_JS = "waspada/dashboard.js"
+LMS_JS = "waspada/lms.js"
 
 
 def _locales(env: Any) -> Path:
@@ -335,7 +337,23 @@ def _write_dashboard(app: Sphinx, exception: Exception | None) -> None:
     )
 
 
+def _lms_inited(app: Sphinx) -> None:
+    if app.config.waspada_lms and app.builder.format == "html":
+        app.add_js_file(LMS_JS)  # in the head, before the players (which are deferred)
+
+
+def _write_lms(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.config.waspada_lms and app.builder.format == "html":
+        target = Path(app.builder.outdir) / "_static" / "waspada"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(__file__).parent / "static" / "lms.js", target / "lms.js")
+
+
 def setup_kit(app: Sphinx) -> None:
+    # Set by `waspada export scorm`: every page reports to a learning platform when one is there.
+    app.add_config_value("waspada_lms", False, "html", [bool])
+    app.connect("builder-inited", _lms_inited)
+    app.connect("build-finished", _write_lms)
     app.add_config_value("waspada_profile", "full", "env", [str])
     app.add_config_value("waspada_profile_scenarios", [], "env", [list])
     app.add_config_value("waspada_profile_documents", [], "env", [list])

@@ -10,8 +10,12 @@ import argparse
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..scenario.problems import Location, Problem, sort_problems
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -84,7 +88,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     importer.set_defaults(func=lambda _args: (importer.print_help(), 2)[1], command="import")
 
     export_formats = export_parser(sub)
+    add_export_html(export_formats)
     add_export_twee(export_formats)
+    add_export_packages(export_formats)
 
 
 def export_parser(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
@@ -124,7 +130,146 @@ def add_export_twee(formats: argparse._SubParsersAction) -> None:  # type: ignor
     twee.set_defaults(func=cmd_export_twee, command="export twee")
 
 
+EXPORT_HTML_HELP = """\
+Write one scenario as one self-contained HTML file: the player, its styles and the scenario
+translated into LANG, all inside the file. It plays opened from disk (on a phone, from a USB
+stick, sent by chat), keeps progress in the browser like the book, and makes no request to any
+host (a Content-Security-Policy forbids it). The size is printed."""
+
+
+def add_export_html(formats: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    page = formats.add_parser(
+        "html",
+        help="one scenario as one self-contained HTML file that plays offline",
+        description=EXPORT_HTML_HELP,
+        formatter_class=_RAW,
+        epilog=textwrap.dedent("""\
+            examples:
+              waspada export html cafe-singer --lang id      # writes cafe-singer.id.html here
+              waspada export html cafe-singer --lang jv -o ~/share/penyanyi.html"""),
+    )
+    page.add_argument("scenario", help="a scenario id or the path of a scenario file")
+    page.add_argument("--lang", default="en", metavar="LANG", help="course language (default en)")
+    page.add_argument(
+        "-o", "--output", metavar="OUT.html", help="where to write (default: <id>.<lang>.html)"
+    )
+    page.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    page.set_defaults(func=cmd_export_html, command="export html")
+
+
+EXPORT_KOLIBRI_HELP = """\
+Build the course and write one Kolibri HTML5 app zip per profile and language
+(waspada-<profile>-<lang>.zip), with index.html at the root of each. Import them into Kolibri
+as HTML5 apps (Kolibri Studio, or ricecooker's HTML5AppNode). The pages are those of the
+offline book: nothing is loaded from another host."""
+
+EXPORT_SCORM_HELP = """\
+Build one profile in one language as a SCORM 1.2 package (a zip with imsmanifest.xml at its
+root) for Moodle and other learning platforms. Each module with a knowledge check is a SCO of
+its own, launched at its chapter; the manifest lists every file of the course.
+
+On the platform, each module reports cmi.core.lesson_status (incomplete, then passed or
+failed by the check's pass mark), cmi.core.score.raw (0-100) and its progress in
+cmi.suspend_data, so a learner resumes where they stopped. The API is looked for in the
+parent frames and the opener, as SCORM 1.2 specifies; without a platform the pages work as in
+the book."""
+
+
+def _package_args(parser: argparse.ArgumentParser, *, lists: bool) -> None:
+    parser.add_argument(
+        "--profile",
+        action="append" if lists else None,
+        default=None if lists else "health",
+        metavar="PROFILE",
+        help="course profile from profiles.yml"
+        + (" (repeat or comma-separate; default: all)" if lists else " (default: health)"),
+    )
+    parser.add_argument(
+        "--lang",
+        action="append" if lists else None,
+        default=None if lists else "id",
+        metavar="LANG",
+        help="course language"
+        + (" (repeat or comma-separate; default: all)" if lists else " (default: id)"),
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="DIR",
+        help="folder for the zip files (default: _build/export/<format>)",
+    )  # fmt: skip
+
+
+def add_export_packages(formats: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    kolibri = formats.add_parser(
+        "kolibri",
+        help="Kolibri HTML5 app zips, one per profile and language",
+        description=EXPORT_KOLIBRI_HELP,
+        formatter_class=_RAW,
+        epilog="example: waspada export kolibri --profile village,school --lang id,jv",
+    )
+    _package_args(kolibri, lists=True)
+    kolibri.set_defaults(func=cmd_export_kolibri, command="export kolibri")
+    scorm = formats.add_parser(
+        "scorm",
+        help="a SCORM 1.2 package for Moodle and other learning platforms",
+        description=EXPORT_SCORM_HELP,
+        formatter_class=_RAW,
+        epilog="example: waspada export scorm --profile health --lang id",
+    )
+    _package_args(scorm, lists=False)
+    scorm.set_defaults(func=cmd_export_scorm, command="export scorm")
+
+
 # -- commands -------------------------------------------------------------------------------------
+
+
+def _write_new(output: Path, data: str | bytes, force: bool) -> str:
+    """Write a file unless it exists (and --force is not given); return its shown name."""
+    from ..cli import CommandError
+
+    shown = _shown(output)
+    if output.exists() and not force:
+        raise CommandError(
+            f"{shown} already exists; use --force to overwrite it, or -o to write elsewhere"
+        )
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot write {shown}: {exc.strerror}") from exc
+    return shown
+
+
+def _size(data: bytes) -> str:
+    import gzip
+
+    return f"{len(data) / 1024:.0f} KB ({len(gzip.compress(data, 9)) / 1024:.0f} KB gzipped)"
+
+
+def cmd_export_html(args: argparse.Namespace) -> int:
+    from ..cli import CommandError, _load_one
+    from ..i18n import available_languages
+    from ..payload import scenario_payload
+    from ..project import Project, ProjectError
+    from .standalone import standalone_html
+
+    scenario, services = _load_one(args)
+    try:
+        project = Project.discover(args.project)
+    except ProjectError:
+        project = None
+    locales = project.locales_dir if project is not None else None
+    known = [code for code, _ in available_languages(locales)] if locales else ["en"]
+    if args.lang not in known:
+        raise CommandError(f"unknown language {args.lang}; the course has: {', '.join(known)}")
+    payload = scenario_payload(scenario, services, lang=args.lang, locales_dir=locales)
+    data = standalone_html(payload).encode("utf-8")
+    output = Path(args.output) if args.output else Path(f"{scenario.id}.{args.lang}.html")
+    shown = _write_new(output, data, args.force)
+    print(f"wrote {shown}: {_size(data)}; it plays opened from disk, with no other file")
+    return 0
 
 
 def _shown(path: Path) -> str:
@@ -248,5 +393,94 @@ def cmd_export_twee(args: argparse.Namespace) -> int:
     print(
         f"wrote {shown}: {passages} passage{'s' * (passages != 1)} and the scenario's settings; "
         "open it in Twine 2 with Library > Import"
+    )
+    return 0
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    items = [v for item in values or [] for v in item.split(",") if v]
+    return items or None
+
+
+def _build_for_export(
+    args: argparse.Namespace, fmt: str, profiles: list[str] | None, langs: list[str] | None
+) -> tuple[Project, Path, Path]:
+    """Build the wanted profiles and languages for a package; return project, site and zips."""
+    from ..book.build import build_course
+    from ..cli import CommandError, _project
+
+    project = _project(args)
+    collection = project.load()
+    if collection.errors:
+        raise CommandError("the scenarios have errors; run 'waspada check' and fix them first")
+    site = project.build_dir / "export" / f"{fmt}-site"
+    code = build_course(project, langs, profiles=profiles, output=site, lms=fmt == "scorm")
+    if code:
+        raise CommandError("the course did not build (see above); nothing was packaged")
+    out = args.output or project.build_dir / "export" / fmt
+    return project, site, out
+
+
+def cmd_export_kolibri(args: argparse.Namespace) -> int:
+    from .packages import zip_folder
+
+    _, site, out = _build_for_export(args, "kolibri", _split(args.profile), _split(args.lang))
+    written = 0
+    for folder in sorted(p for p in site.glob("*/*") if (p / "index.html").is_file()):
+        profile, lang = folder.parent.name, folder.name
+        if _split(args.profile) and profile not in _split(args.profile):
+            continue
+        if _split(args.lang) and lang not in _split(args.lang):
+            continue
+        target = out / f"waspada-{profile}-{lang}.zip"
+        count = zip_folder(folder, target)
+        print(f"wrote {_shown(target)}: {count} files, {target.stat().st_size / 1024:.0f} KB")
+        written += 1
+    print(f"{written} Kolibri HTML5 app{'s' * (written != 1)}; each has index.html at its root")
+    return 0
+
+
+def cmd_export_scorm(args: argparse.Namespace) -> int:
+    from .. import COURSE_ID
+    from ..cli import CommandError, _project
+    from ..i18n import translator
+    from .packages import Sco, course_files, page_title, scorm_manifest, zip_folder
+
+    project = _project(args)
+    profiles = project.profiles()
+    if args.profile not in profiles:
+        raise CommandError(f"unknown profile {args.profile}; the course has: {', '.join(profiles)}")
+    profile = profiles[args.profile]
+    collection = project.load()
+    documents = profile.documents(collection.stories)
+    modules = sorted(
+        {c.module for c in collection.checks.values() if c.module in documents},
+        key=documents.index,
+    )
+    if not modules:
+        raise CommandError(
+            f"profile '{args.profile}' has no module with a knowledge check; a SCORM package "
+            "tracks modules by their checks (try --profile health)"
+        )
+    _, site, out = _build_for_export(args, "scorm", [args.profile], [args.lang])
+    folder = site / args.profile / args.lang
+    scos = [
+        Sco(module.replace("/", "-"), f"{module}.html", page_title(folder / f"{module}.html"))
+        for module in modules
+    ]
+    title = translator(project.locales_dir, args.lang)(f"profile:{profile.name}", profile.title)
+    manifest = scorm_manifest(
+        f"{COURSE_ID}-{profile.name}-{args.lang}",
+        f"Waspada: {title}",
+        scos,
+        [name for name in course_files(folder) if name != "imsmanifest.xml"],
+    )
+    (folder / "imsmanifest.xml").write_text(manifest, encoding="utf-8")
+    target = out / f"waspada-{profile.name}-{args.lang}-scorm12.zip"
+    count = zip_folder(folder, target)
+    print(
+        f"wrote {_shown(target)}: SCORM 1.2, {len(scos)} module{'s' * (len(scos) != 1)} "
+        f"({', '.join(s.title for s in scos)}), {count} files, "
+        f"{target.stat().st_size / 1024:.0f} KB"
     )
     return 0

@@ -88,6 +88,31 @@
     changed.forEach(function (name) {
       (self.handlers["change:" + name] || []).slice().forEach(function (fn) { fn(); });
     });
+    if (changed.indexOf("state") >= 0) this.announce();
+  };
+
+  /**
+   * Tell the page (a learning platform's adapter, see lms.js) where this scenario now stands:
+   * its storage key, the saved state and, for a knowledge check at its end, the result.
+   */
+  LocalModel.prototype.announce = function () {
+    var payload = this.data.payload;
+    var state = this.data.state || {};
+    var index = 0;
+    (state.route || []).forEach(function (/** @type {string} */ id) {
+      var edge = payload.states[index].choices.filter(function (/** @type {any} */ e) {
+        return e[0] === id;
+      })[0];
+      if (edge) index = edge[1];
+    });
+    document.dispatchEvent(new CustomEvent("wsp-progress", {
+      detail: {
+        key: this.key,
+        kind: payload.kind || "story",
+        state: (state.route || []).length ? state : null,
+        result: payload.states[index].result || null,
+      },
+    }));
   };
 
   function mountAll() {

@@ -1,0 +1,85 @@
+"""One scenario as one self-contained HTML file: front end, styles and translated payload inline.
+
+The file plays from disk on a phone, sent by chat or copied from a USB stick. It is the book's
+page reduced to what a scenario needs: the same ``scenario.js`` (carried as a string and
+imported from a Blob URL, which ``file://`` allows), the same loader with progress in
+localStorage, and the same Quick exit. A Content-Security-Policy forbids every request to
+another host.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).parents[1]
+SCENARIO_JS = PACKAGE / "widget" / "scenario.js"
+SCENARIO_CSS = PACKAGE / "widget" / "scenario.css"
+LOADER_JS = PACKAGE / "book" / "static" / "loader.js"
+QUICK_EXIT_JS = PACKAGE / "share" / "voila" / "templates" / "waspada" / "static" / "quickexit.js"
+
+# Scripts inline and from the Blob URL the loader makes; styles inline; nothing else at all.
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline' blob:; style-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
+
+PAGE_CSS = """
+body { margin: 0; padding: 0.5rem; background: #ffffff; color: #1b1b1b;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+main { max-width: 48rem; margin: 0 auto; }
+a.wsp-quick-exit-page { position: fixed; right: 0.75rem; bottom: 0.75rem; z-index: 10;
+  background: #a3161a; color: #ffffff; font-weight: 700; padding: 0.6rem 1rem;
+  border-radius: 999px; text-decoration: none; min-height: 44px; display: inline-flex;
+  align-items: center; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.35); }
+a.wsp-quick-exit-page:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; }
+"""
+
+
+def _script_json(data: Any) -> str:
+    """JSON that cannot end its <script> element early."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def standalone_html(payload: dict[str, Any]) -> str:
+    """The whole page for one compiled scenario payload."""
+    ui = payload.get("ui", {})
+    lang = html.escape(payload.get("lang", "en"), quote=True)
+    title = html.escape(payload["title"])
+    exit_url = html.escape(payload.get("course", {}).get("exit", "about:blank"), quote=True)
+    start = payload["nodes"][payload["states"][0]["node"]]
+    opening = "".join(
+        f"<p>{html.escape(''.join(text for _, text in block['p']))}</p>"
+        for block in start["text"] or []
+        if "p" in block
+    )
+    source = SCENARIO_JS.read_text(encoding="utf-8")
+    sid = html.escape(payload["id"], quote=True)
+    quick_exit = html.escape(ui.get("quick_exit", "Quick exit"))
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="referrer" content="no-referrer">
+<title>{title}</title>
+<style>{SCENARIO_CSS.read_text(encoding="utf-8")}{PAGE_CSS}</style>
+</head>
+<body>
+<main>
+<div class="wsp-scenario" id="scenario-{sid}" data-wsp-mode="learner">
+<script type="application/json" class="wsp-payload">{_script_json(payload)}</script>
+<div class="wsp-fallback"><p><strong>{title}</strong></p>{opening}</div>
+</div>
+</main>
+<a class="wsp-quick-exit-page" href="{exit_url}">{quick_exit}</a>
+<script>{QUICK_EXIT_JS.read_text(encoding="utf-8")}</script>
+<script>window.WSP_SCENARIO_SOURCE = {_script_json(source)};
+{LOADER_JS.read_text(encoding="utf-8")}</script>
+</body>
+</html>
+"""
