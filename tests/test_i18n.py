@@ -312,12 +312,12 @@ def test_round_trip_extract_translate_build(tmp_path: Path) -> None:
     assert "0 errors" in waspada("check")
     waspada("build", "--strict")
 
-    index = (root / "_build" / "html" / "id" / "index.html").read_text()
+    index = (root / "_build" / "html" / "full" / "id" / "index.html").read_text()
     assert "Kursus ini tentang keselamatan." in index
     assert '<html lang="id"' in index
     assert 'href="../en/index.html"' in index  # the switcher opens the same page in English
     assert "Pencarian" in index or "Cari" in index  # theme strings from Sphinx's Indonesian
-    story = (root / "_build" / "html" / "id" / "story.html").read_text()
+    story = (root / "_build" / "html" / "full" / "id" / "story.html").read_text()
     data = re.search(r'class="wsp-payload">(.*?)</script>', story, re.S).group(1)
     payload = json.loads(data)
     assert payload["lang"] == "id"
@@ -325,6 +325,6 @@ def test_round_trip_extract_translate_build(tmp_path: Path) -> None:
     assert payload["nodes"]["start"]["choices"]["end"]["label"] == [["", "Lanjut"]]
     assert payload["ui"]["back"] == "Kembali"
     assert payload["ui"]["restart"] == "Start again"  # untranslated: falls back to English
-    english = (root / "_build" / "html" / "en" / "index.html").read_text()
+    english = (root / "_build" / "html" / "full" / "en" / "index.html").read_text()
     assert "This course is about safety." in english
     assert (root / "_build" / "html" / "index.html").read_text().count('hreflang="') == 2

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT
+from .conftest import ROOT, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -278,3 +278,50 @@ def test_health_course_fits_a_360_px_phone(browser, kits: Path) -> None:
     box = button.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 280
     context.close()
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "village/id/guides/village-session",  # scenario maps
+        "village/id/handouts/getting-help",  # help numbers
+        "village/id/practice/index",  # the generated scenario list
+        "health/jv/guides/health-course",  # dashboard and completion form
+        "health/jv/health",  # objectives and a knowledge check
+    ],
+)
+def test_kit_pages_have_no_serious_accessibility_violations(page, kits: Path, doc: str) -> None:
+    page.goto((kits / f"{doc}.html").as_uri())
+    page.wait_for_load_state("load")
+    assert axe_violations(page) == []
+    if page.locator(".wsp-choice").count():  # and after an answer, with its verdict shown
+        page.locator(".wsp-choice").first.click()
+        assert axe_violations(page) == []
+
+
+def test_facilitator_mode_passes_axe_with_tallies(page, tiny_book: Path) -> None:
+    page.goto((tiny_book / "facilitated.html").as_uri())
+    page.locator(".wsp-tally-input").first.fill("4")
+    assert axe_violations(page, ".wsp-root") == []
+    page.locator(".wsp-choice").first.click()
+    assert axe_violations(page, ".wsp-root") == []
+
+
+def test_content_security_policy_forbids_other_hosts(page, tiny_book: Path) -> None:
+    """A page that tried to load something from another host (say, a theme update adding a
+    CDN font) is stopped by the page's own policy before any request leaves."""
+    failures: list[tuple[str, str]] = []
+    page.on("requestfailed", lambda request: failures.append((request.url, request.failure)))
+    page.goto((tiny_book / "facilitated.html").as_uri())
+    page.locator(".wsp-root").wait_for()  # the player itself runs under the policy
+    blocked = page.evaluate(
+        """() => new Promise(resolve => {
+            document.addEventListener("securitypolicyviolation", e => resolve(e.blockedURI));
+            const img = document.createElement("img");
+            img.src = "https://cdn.example.org/font.png";
+            document.body.append(img);
+        })"""
+    )
+    assert blocked.startswith("https://cdn.example.org")
+    page.wait_for_timeout(200)
+    assert ("https://cdn.example.org/font.png", "csp") in failures  # never sent

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -147,43 +148,32 @@ class ScenarioListDirective(SphinxDirective):
                 continue
             title = tr(sid, scenario.title)
             cell_title = nodes.paragraph()
-            if f"practice/{sid}" in found:
-                ref = addnodes.pending_xref(
-                    "",
-                    refdomain="std",
-                    reftype="doc",
-                    reftarget=f"/practice/{sid}",
-                    refexplicit=True,
-                    refwarn=True,
-                )
-                ref += nodes.inline(text=title)
-                cell_title += ref
-            else:
-                cell_title += nodes.Text(title)
+            cell_title += _link(title, "doc", f"/practice/{sid}", f"practice/{sid}" in found)
             audiences = ", ".join(tr("audience", AUDIENCE_NAMES[a]) for a in scenario.audiences)
             methods = nodes.paragraph()
             for index, modus in enumerate(scenario.modi):
                 if index:
                     methods += nodes.Text(", ")
                 name = tr("modus", MODUS_NAMES[modus])
-                target = "smuggling" if modus == "smuggling" else "recruitment"
-                if target in found:
-                    ref = addnodes.pending_xref(
-                        "",
-                        refdomain="std",
-                        reftype="doc" if modus == "smuggling" else "ref",
-                        reftarget="/smuggling" if modus == "smuggling" else f"modus-{modus}",
-                        refexplicit=True,
-                        refwarn=True,
-                    )
-                    ref += nodes.inline(text=name)
-                    methods += ref
+                if modus == "smuggling":  # taught by its own chapter, not a recruitment section
+                    methods += _link(name, "doc", "/smuggling", "smuggling" in found)
                 else:
-                    methods += nodes.Text(name)
+                    methods += _link(name, "ref", f"modus-{modus}", "recruitment" in found)
             rows.append((title, _row([cell_title, nodes.paragraph(text=audiences), methods])))
         for _, row in sorted(rows, key=lambda item: item[0].casefold()):
             body += row
         return [table]
+
+
+def _link(text: str, reftype: str, target: str, built: bool) -> nodes.Node:
+    """A cross-reference to ``target``, or the plain text when this build leaves it out."""
+    if not built:
+        return nodes.Text(text)
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype=reftype, reftarget=target, refexplicit=True, refwarn=True
+    )
+    ref += nodes.inline(text=text)
+    return ref
 
 
 def _row(cells: list[nodes.Node]) -> nodes.row:
@@ -218,7 +208,13 @@ class ScenarioMapDirective(SphinxDirective):
         tr = translator(_locales(self.env), _lang(self.env))
         title = tr(sid, scenario.title)
         figure = nodes.container(classes=["wsp-map"])
-        figure += nodes.raw("", draw_svg(scenario, tr, title), format="html")
+        # A wide map scrolls sideways; the scrolling box takes keyboard focus to allow that.
+        figure += nodes.raw(
+            "",
+            f'<div class="wsp-map-scroll" tabindex="0" role="group" '
+            f'aria-label="{escape(title, quote=True)}">{draw_svg(scenario, tr, title)}</div>',
+            format="html",
+        )
         listing = nodes.bullet_list(classes=["wsp-map-routes"])
         for number, summary, choices in route_list(scenario, tr):
             item = nodes.list_item(ids=[f"map-{sid}-{number}"])
@@ -251,8 +247,7 @@ class ProgressDashboardDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         node = dashboard_node()
         self.set_source_info(node)
-        # The text for builders without JavaScript: the knowledge checks are in the chapters.
-        return [node]
+        return [node]  # filled in by _resolve_dashboards once every chapter title is known
 
 
 def _resolve_dashboards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -309,15 +304,9 @@ def dashboard_html(data: dict[str, Any]) -> nodes.Node:
     return nodes.raw(
         "",
         f'<div class="wsp-dashboard"><script type="application/json" class="wsp-dashboard-data">'
-        f'{text}</script><p class="wsp-fallback">{_escape(fallback)}</p></div>',
+        f'{text}</script><p class="wsp-fallback">{escape(fallback)}</p></div>',
         format="html",
     )
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 def _dashboard_assets(

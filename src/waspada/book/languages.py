@@ -53,10 +53,28 @@ def _config_inited(app: Sphinx, config: Config) -> None:
         locale.init(dirs, config.language, "booktheme")
 
 
+# Every page may load only its own files: no script, style, font, image or connection from
+# another host, even if a theme or an extension were to add one later. Inline scripts and styles
+# stay allowed (the theme writes some), and blob: lets the scenario player import itself from
+# disk. A learning platform's frame (SCORM) or Kolibri serve the same files.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'"
+)
+
+
 def _page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if app.builder.format != "html" or "body" not in context:
+    if app.builder.format != "html":
+        return
+    context["metatags"] = (
+        context.get("metatags", "")
+        + f'\n<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+        + '\n<meta name="referrer" content="no-referrer">'
+    )
+    if "body" not in context:
         return
     languages = _languages(app)
     current = _current(app)
