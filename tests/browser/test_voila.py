@@ -91,3 +91,40 @@ def test_language_switch_in_voila_keeps_the_step(page, voila_url: str) -> None:
     assert root.get_attribute("data-wsp-node") == node
     assert root.get_attribute("data-wsp-route-length") == "1"
     assert page.locator(".wsp-draft").is_visible()
+
+
+def kernels_of(process) -> int:
+    """Kernels the Voila server runs now (its ipykernel child processes)."""
+    count = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+            cmdline = (status.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if f"\nPPid:\t{process.pid}\n" in text and b"ipykernel" in cmdline:
+            count += 1
+    return count
+
+
+def test_closing_pages_gives_their_kernels_back(browser, voila_server) -> None:
+    """A class closing its tabs does not leave a kernel per tab behind (Voila's own shutdown
+    request lacks its XSRF token; our template sends one that works)."""
+    import time
+
+    base, process = voila_server
+    context = browser.new_context()
+    pages = []
+    for _ in range(3):
+        page = context.new_page()
+        page.goto(f"{base}/voila/render/player.ipynb?scenario=village-meeting", timeout=60_000)
+        page.locator(".wsp-root").wait_for(timeout=60_000)
+        pages.append(page)
+    opened = kernels_of(process)
+    for page in pages:
+        page.close(run_before_unload=True)
+    deadline = time.monotonic() + 20
+    while kernels_of(process) > opened - 3 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert kernels_of(process) <= opened - 3
+    context.close()
