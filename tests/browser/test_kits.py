@@ -325,3 +325,20 @@ def test_content_security_policy_forbids_other_hosts(page, tiny_book: Path) -> N
     assert blocked.startswith("https://cdn.example.org")
     page.wait_for_timeout(200)
     assert ("https://cdn.example.org/font.png", "csp") in failures  # never sent
+
+
+def test_pages_load_no_font_awesome_script_and_still_show_their_icons(
+    page, tiny_book: Path, requests_seen
+) -> None:
+    """The theme's 1.45 MB icon script is gone; its stylesheet draws the icons with the web
+    font, so the menu, search and contents buttons keep their pictures."""
+    page.goto((tiny_book / "facilitated.html").as_uri())
+    page.wait_for_load_state("load")
+    assert not any("fontawesome.js" in url for url in requests_seen.urls)
+    glyphs = page.evaluate(
+        "() => [...document.querySelectorAll('.fa-solid')].map(e => {"
+        " const st = getComputedStyle(e, '::before'); return [st.content, st.fontFamily]; })"
+    )
+    assert len(glyphs) >= 3
+    for content, family in glyphs:
+        assert content not in ("none", "normal", '""') and "Font Awesome" in family
