@@ -35,6 +35,7 @@ UI_MESSAGES: dict[str, str] = {
     "ending_harmed": "Harmful ending",
     "ending_check": "Knowledge check",
     "question_label": "Question {number} of {total}",
+    "choose_answer": "Choose an answer",
     "correct": "Correct.",
     "not_correct": "Not the best answer.",
     "score_line": "You answered {score} of {total} questions correctly.",

@@ -27,7 +27,7 @@ CSP = (
 )
 
 PAGE_CSS = """
-body { margin: 0; padding: 0.5rem; background: #ffffff; color: #1b1b1b;
+body { margin: 0; padding: 0.5rem 0.5rem 4.5rem; background: #ffffff; color: #1b1b1b;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
 main { max-width: 48rem; margin: 0 auto; }
 a.wsp-quick-exit-page { position: fixed; right: 0.75rem; bottom: 0.75rem; z-index: 10;

@@ -100,6 +100,7 @@ def compile_scenario(
     step_label = ui.pop("step_label", "Decision {number}")
     if scenario.is_check:
         step_label = ui.get("question_label", "Question {number} of {total}")
+        ui["choose"] = ui.get("choose_answer", ui.get("choose", ""))
     total = scenario.question_count
     states = []
     for index, state in enumerate(graph.states):
