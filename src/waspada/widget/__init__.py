@@ -33,7 +33,8 @@ class ScenarioWidget(anywidget.AnyWidget):
     _css = CSS
 
     payload = traitlets.Dict().tag(sync=True)
-    state = traitlets.Dict().tag(sync=True)  # {"digest": ..., "route": [choice ids]}
+    # {"digest": ..., "route": [choice ids], "tallies": [{choice id: hands} per decision]}
+    state = traitlets.Dict().tag(sync=True)
     mode = traitlets.Unicode("learner").tag(sync=True)  # "learner" or "facilitator"
     large_text = traitlets.Bool(False).tag(sync=True)
     can_clear = traitlets.Bool(False).tag(sync=True)  # progress lives in the kernel here
