@@ -712,16 +712,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     project = _project(args)
-    if args.profile and args.profile not in project.profiles():
-        raise CommandError(
-            f"unknown profile {args.profile}; the course has: {', '.join(project.profiles())}"
-        )
-    if args.lang:
-        from .i18n import available_languages
-
-        known = [code for code, _ in available_languages(project.locales_dir)]
-        if args.lang not in known:
-            raise CommandError(f"unknown language {args.lang}; the course has: {', '.join(known)}")
+    project.require_profiles([args.profile] if args.profile else [])
+    project.require_languages([args.lang] if args.lang else [])
     return serve(
         project,
         port=args.port,

@@ -12,13 +12,14 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .scenario._yaml import Reader, compose_file
+from .scenario._yaml import Reader, read_entries
 from .scenario.model import AUDIENCES, Scenario
 from .scenario.problems import Location, Problem, suggest
 
 PROFILE_KEYS = ("title", "description", "root", "chapters", "scenarios", "mode")
 MODES = ("learner", "facilitator")
 PRACTICE_INDEX = "practice/index"
+DEFAULT_PROFILE = "full"  # a project without profiles.yml builds its _toc.yml under this name
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,9 @@ def load_profiles(
     path: Path, *, book_dir: Path | None = None, display: str | None = None
 ) -> tuple[dict[str, Profile], list[Problem]]:
     """Read ``profiles.yml``; with ``book_dir``, also check that every page exists."""
-    name = display or str(path)
-    tree, problem = compose_file(path, name)
-    if problem:
-        return {}, [problem]
-    r = Reader(name)
-    if tree is None:
-        return {}, [Problem(Location(name, 1, 1), "profiles.yml is empty; add 'profiles:'")]
-    top = r.mapping(tree, "profiles.yml", allowed=("profiles",), required=("profiles",))
-    entries = r.mapping(top["profiles"][1], "profiles") if top and "profiles" in top else None
+    r, entries = read_entries(path, display or str(path), "profiles.yml", "profiles")
     out: dict[str, Profile] = {}
-    for pname, (key_node, value_node) in (entries or {}).items():
+    for pname, (key_node, value_node) in entries.items():
         if r.slug(key_node, "profile name") is None:
             continue
         what = f"profile '{pname}'"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .profiles import Profile, load_profiles
+from .profiles import DEFAULT_PROFILE, Profile, load_profiles
 from .scenario import Collection, load_collection
 
 
@@ -78,6 +79,32 @@ class Project:
         if errors:
             raise ProjectError(f"{errors[0]} (run 'waspada check' for every problem)")
         return profiles
+
+    def require_languages(self, codes: Iterable[str]) -> None:
+        """Raise ProjectError naming the course's languages if any of ``codes`` is not one."""
+        from .i18n import available_languages
+
+        known = [code for code, _ in available_languages(self.locales_dir)]
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise ProjectError(
+                f"unknown language {', '.join(unknown)}; the course has: {', '.join(known)} "
+                "(see locales/languages.yml)"
+            )
+
+    def profile_names(self) -> list[str]:
+        """The profiles to build: those of profiles.yml, or "full" (the _toc.yml) without it."""
+        return list(self.profiles()) or [DEFAULT_PROFILE]
+
+    def require_profiles(self, names: Iterable[str]) -> None:
+        """Raise ProjectError naming the course's profiles if any of ``names`` is not one."""
+        declared = self.profile_names()
+        unknown = [name for name in names if name not in declared]
+        if unknown:
+            raise ProjectError(
+                f"unknown profile {', '.join(unknown)}; the course has: {', '.join(declared)} "
+                "(see profiles.yml)"
+            )
 
     def load(self, files: list[Path] | None = None) -> Collection:
         help_file = self.help_file if self.help_file.is_file() else None

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 from ..i18n import available_languages
+from ..profiles import DEFAULT_PROFILE
 from ..project import Project
 
 PARALLEL_BUILDS = 2
-DEFAULT_PROFILE = "full"  # a project without profiles.yml builds its _toc.yml under this name
 
 
 def build_course(
@@ -28,22 +28,9 @@ def build_course(
     """Build each wanted profile in each wanted language into ``output/<profile>/<lang>/``."""
     known = dict(available_languages(project.locales_dir))
     wanted = langs or list(known)
-    declared = project.profiles() or {DEFAULT_PROFILE: None}
-    chosen = profiles or list(declared)
-    from ..cli import CommandError
-
-    unknown = [code for code in wanted if code not in known]
-    if unknown:
-        raise CommandError(
-            f"unknown language {', '.join(unknown)}; the course has: "
-            f"{', '.join(known)} (see locales/languages.yml)"
-        )
-    strange = [name for name in chosen if name not in declared]
-    if strange:
-        raise CommandError(
-            f"unknown profile {', '.join(strange)}; the course has: {', '.join(declared)} "
-            "(see profiles.yml)"
-        )
+    chosen = profiles or project.profile_names()
+    project.require_languages(wanted)
+    project.require_profiles(chosen)
     out = (output or project.build_dir / "html").resolve()
     out.mkdir(parents=True, exist_ok=True)
     failed: list[str] = []

@@ -250,7 +250,6 @@ def _size(data: bytes) -> str:
 
 def cmd_export_html(args: argparse.Namespace) -> int:
     from ..cli import CommandError, _load_one
-    from ..i18n import available_languages
     from ..payload import scenario_payload
     from ..project import Project, ProjectError
     from .standalone import standalone_html
@@ -261,9 +260,10 @@ def cmd_export_html(args: argparse.Namespace) -> int:
     except ProjectError:
         project = None
     locales = project.locales_dir if project is not None else None
-    known = [code for code, _ in available_languages(locales)] if locales else ["en"]
-    if args.lang not in known:
-        raise CommandError(f"unknown language {args.lang}; the course has: {', '.join(known)}")
+    if project is not None:
+        project.require_languages([args.lang])
+    elif args.lang != "en":
+        raise CommandError(f"unknown language {args.lang}; outside a course there is only en")
     payload = scenario_payload(scenario, services, lang=args.lang, locales_dir=locales)
     data = standalone_html(payload).encode("utf-8")
     output = Path(args.output) if args.output else Path(f"{scenario.id}.{args.lang}.html")
@@ -403,39 +403,41 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 
 def _build_for_export(
-    args: argparse.Namespace, fmt: str, profiles: list[str] | None, langs: list[str] | None
-) -> tuple[Project, Path, Path]:
-    """Build the wanted profiles and languages for a package; return project, site and zips."""
+    args: argparse.Namespace,
+    project: Project,
+    fmt: str,
+    profiles: list[str],
+    langs: list[str],
+) -> tuple[Path, Path]:
+    """Build the wanted profiles and languages for a package; return the site and zip folders."""
     from ..book.build import build_course
-    from ..cli import CommandError, _project
+    from ..cli import CommandError
 
-    project = _project(args)
-    collection = project.load()
-    if collection.errors:
-        raise CommandError("the scenarios have errors; run 'waspada check' and fix them first")
     site = project.build_dir / "export" / f"{fmt}-site"
     code = build_course(project, langs, profiles=profiles, output=site, lms=fmt == "scorm")
     if code:
         raise CommandError("the course did not build (see above); nothing was packaged")
     out = args.output or project.build_dir / "export" / fmt
-    return project, site, out
+    return site, out
 
 
 def cmd_export_kolibri(args: argparse.Namespace) -> int:
+    from ..cli import CommandError, _project
+    from ..i18n import available_languages
     from .packages import zip_folder
 
-    _, site, out = _build_for_export(args, "kolibri", _split(args.profile), _split(args.lang))
-    written = 0
-    for folder in sorted(p for p in site.glob("*/*") if (p / "index.html").is_file()):
-        profile, lang = folder.parent.name, folder.name
-        if _split(args.profile) and profile not in _split(args.profile):
-            continue
-        if _split(args.lang) and lang not in _split(args.lang):
-            continue
-        target = out / f"waspada-{profile}-{lang}.zip"
-        count = zip_folder(folder, target)
-        print(f"wrote {_shown(target)}: {count} files, {target.stat().st_size / 1024:.0f} KB")
-        written += 1
+    project = _project(args)
+    if project.load().errors:
+        raise CommandError("the scenarios have errors; run 'waspada check' and fix them first")
+    profiles = _split(args.profile) or project.profile_names()
+    langs = _split(args.lang) or [code for code, _ in available_languages(project.locales_dir)]
+    site, out = _build_for_export(args, project, "kolibri", profiles, langs)
+    for profile in profiles:
+        for lang in langs:
+            target = out / f"waspada-{profile}-{lang}.zip"
+            count = zip_folder(site / profile / lang, target)
+            print(f"wrote {_shown(target)}: {count} files, {target.stat().st_size / 1024:.0f} KB")
+    written = len(profiles) * len(langs)
     print(f"{written} Kolibri HTML5 app{'s' * (written != 1)}; each has index.html at its root")
     return 0
 
@@ -447,11 +449,12 @@ def cmd_export_scorm(args: argparse.Namespace) -> int:
     from .packages import Sco, course_files, page_title, scorm_manifest, zip_folder
 
     project = _project(args)
-    profiles = project.profiles()
-    if args.profile not in profiles:
-        raise CommandError(f"unknown profile {args.profile}; the course has: {', '.join(profiles)}")
-    profile = profiles[args.profile]
+    project.require_profiles([args.profile])
+    project.require_languages([args.lang])
+    profile = project.profiles()[args.profile]
     collection = project.load()
+    if collection.errors:
+        raise CommandError("the scenarios have errors; run 'waspada check' and fix them first")
     documents = profile.documents(collection.stories)
     modules = sorted(
         {c.module for c in collection.checks.values() if c.module in documents},
@@ -462,7 +465,7 @@ def cmd_export_scorm(args: argparse.Namespace) -> int:
             f"profile '{args.profile}' has no module with a knowledge check; a SCORM package "
             "tracks modules by their checks (try --profile health)"
         )
-    _, site, out = _build_for_export(args, "scorm", [args.profile], [args.lang])
+    site, out = _build_for_export(args, project, "scorm", [args.profile], [args.lang])
     folder = site / args.profile / args.lang
     scos = [
         Sco(module.replace("/", "-"), f"{module}.html", page_title(folder / f"{module}.html"))

@@ -79,6 +79,24 @@ def compose_file(path: Path, display: str | None = None) -> tuple[Node | None, P
     return compose_text(text, name)
 
 
+def read_entries(
+    path: Path, display: str, what: str, key: str
+) -> tuple[Reader, dict[str, tuple[ScalarNode, Node]]]:
+    """Read a file whose top level is one ``key:`` holding named entries (help.yml's
+    ``services:``, profiles.yml's ``profiles:``). Problems so far are in the Reader's list."""
+    r = Reader(display)
+    tree, problem = compose_file(path, display)
+    if problem:
+        r.problems.append(problem)
+        return r, {}
+    if tree is None:
+        r.problems.append(Problem(Location(display, 1, 1), f"{what} is empty; add '{key}:'"))
+        return r, {}
+    top = r.mapping(tree, what, allowed=(key,), required=(key,))
+    entries = r.mapping(top[key][1], key) if top and key in top else None
+    return r, entries or {}
+
+
 class Reader:
     """Walks a located node tree, turning it into plain values and collecting problems."""
 

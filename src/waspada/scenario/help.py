@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._yaml import Reader, compose_file
+from ._yaml import read_entries
 from .problems import Location, Problem
 
 CONTACT_KINDS = ("phone", "whatsapp", "address", "web")
@@ -41,17 +41,9 @@ def load_help(
     path: Path | str, display: str | None = None
 ) -> tuple[dict[str, Service], list[Problem]]:
     path = Path(path)
-    name = display or str(path)
-    tree, problem = compose_file(path, name)
-    if problem:
-        return {}, [problem]
-    r = Reader(name)
-    if tree is None:
-        return {}, [Problem(Location(name, 1, 1), "the help directory is empty; add 'services:'")]
-    top = r.mapping(tree, "the help directory", allowed=("services",), required=("services",))
+    r, entries = read_entries(path, display or str(path), "the help directory", "services")
     services: dict[str, Service] = {}
-    entries = r.mapping(top["services"][1], "services") if top and "services" in top else None
-    for sid, (key_node, value_node) in (entries or {}).items():
+    for sid, (key_node, value_node) in entries.items():
         if r.slug(key_node, "service id") is None:
             continue
         spec = r.mapping(
