@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import shutil
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -12,6 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..assets import SCENARIO_CSS, player_script, script_json
 from ..i18n import language
 from ..i18n.catalogs import CODE_DOMAINS, po_path
 from ..payload import scenario_payload
@@ -20,8 +21,6 @@ from ..scenario.markup import plain
 
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).parent / "static"
-WIDGET_DIR = Path(__file__).parents[1] / "widget"
 JS_FILE = "waspada/scenario-player.js"
 CSS_FILE = "waspada/scenario.css"
 MODES = ("learner", "facilitator")
@@ -123,9 +122,7 @@ class ScenarioDirective(SphinxDirective):
 
 
 def visit_scenario_html(self: Any, node: scenario_node) -> None:
-    data = json.dumps(node["payload"], ensure_ascii=False, separators=(",", ":"))
-    # Inside <script>, "</" could end the element early; escaping <, > and & rules that out.
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    data = script_json(node["payload"])
     ident = node["ids"][0] if node["ids"] else ""
     self.body.append(
         f'<div class="wsp-scenario" id="{ident}" data-wsp-mode="{node["mode"]}">'
@@ -153,20 +150,20 @@ def _add_assets(
         app.add_css_file(CSS_FILE)
 
 
+def static_dir(app: Sphinx) -> Path:
+    """The build's folder for our browser files (_static/waspada), created if need be."""
+    target = Path(app.builder.outdir) / "_static" / "waspada"
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
 def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     """Write the front end into ``_static``: scenario.js as a string, then the loader."""
     if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.builder.outdir) / "_static" / "waspada"
-    target.mkdir(parents=True, exist_ok=True)
-    source = (WIDGET_DIR / "scenario.js").read_text(encoding="utf-8")
-    loader = (STATIC_DIR / "loader.js").read_text(encoding="utf-8")
-    (target / "scenario-player.js").write_text(
-        "window.WSP_SCENARIO_SOURCE = " + json.dumps(source) + ";\n" + loader, encoding="utf-8"
-    )
-    (target / "scenario.css").write_text(
-        (WIDGET_DIR / "scenario.css").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    target = static_dir(app)
+    (target / "scenario-player.js").write_text(player_script(), encoding="utf-8")
+    shutil.copyfile(SCENARIO_CSS, target / "scenario.css")
 
 
 def setup_scenario(app: Sphinx) -> None:

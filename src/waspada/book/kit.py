@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from html import escape
 from pathlib import Path
@@ -24,18 +23,19 @@ from sphinx.util import docname_join, logging
 from sphinx.util.docutils import SphinxDirective
 
 from .. import COURSE_ID, __version__
+from ..assets import DASHBOARD_JS, LMS_JS, script_json
 from ..i18n import translator
 from ..i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT
 from ..payload import scenario_payload
 from ..scenario import Collection, load_collection
 from ..scenario.help import load_help
 from ..scenario.model import MODUS_NAMES
-from .directive import WIDGET_DIR, _collection
+from .directive import _collection, static_dir
 from .scenario_map import draw_svg, route_list
 
 logger = logging.getLogger(__name__)
-DASHBOARD_JS = "waspada/dashboard.js"
-LMS_JS = "waspada/lms.js"
+DASHBOARD_FILE = "waspada/dashboard.js"
+LMS_FILE = "waspada/lms.js"
 
 
 def _locales(env: Any) -> Path:
@@ -298,8 +298,7 @@ def _resolve_dashboards(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 def dashboard_html(data: dict[str, Any]) -> nodes.Node:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = script_json(data)
     fallback = data["ui"].get("dashboard_no_js", "")
     return nodes.raw(
         "",
@@ -313,29 +312,23 @@ def _dashboard_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     if pagename in app.__dict__.get("_waspada_dashboards", set()):
-        app.add_js_file(DASHBOARD_JS, loading_method="defer")
+        app.add_js_file(DASHBOARD_FILE, loading_method="defer")
 
 
 def _write_dashboard(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.builder.outdir) / "_static" / "waspada"
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "dashboard.js").write_text(
-        (WIDGET_DIR / "dashboard.js").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    shutil.copyfile(DASHBOARD_JS, static_dir(app) / "dashboard.js")
 
 
 def _lms_inited(app: Sphinx) -> None:
     if app.config.waspada_lms and app.builder.format == "html":
-        app.add_js_file(LMS_JS)  # in the head, before the players (which are deferred)
+        app.add_js_file(LMS_FILE)  # in the head, before the players (which are deferred)
 
 
 def _write_lms(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.config.waspada_lms and app.builder.format == "html":
-        target = Path(app.builder.outdir) / "_static" / "waspada"
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(__file__).parent / "static" / "lms.js", target / "lms.js")
+        shutil.copyfile(LMS_JS, static_dir(app) / "lms.js")
 
 
 def setup_kit(app: Sphinx) -> None:

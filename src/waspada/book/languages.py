@@ -11,15 +11,13 @@ from sphinx import locale
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from ..assets import BOOK_CSS, QUICK_EXIT_JS
 from ..i18n.catalogs import ENGLISH, Language, load_languages, lookup_chain
 from ..i18n.ui import APP_MESSAGES, UI_CONTEXT, UI_MESSAGES
+from .directive import static_dir
 
 CSS_FILE = "waspada/book.css"
-QUICK_EXIT_JS = "waspada/quickexit.js"
-STATIC = Path(__file__).parent / "static"
-# One Quick exit script for the book and the Voila template (which serves it as a template file).
-TEMPLATE = Path(__file__).parents[1] / "share" / "voila" / "templates" / "waspada"
-QUICK_EXIT_SOURCE = TEMPLATE / "static" / "quickexit.js"
+QUICK_EXIT_FILE = "waspada/quickexit.js"
 
 
 def _locales(app: Sphinx) -> Path:
@@ -112,15 +110,14 @@ def _page_context(
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.add_css_file(CSS_FILE)
-        app.add_js_file(QUICK_EXIT_JS)  # in the head, before any widget mounts
+        app.add_js_file(QUICK_EXIT_FILE)  # in the head, before any widget mounts
 
 
 def _write_css(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
-        target = Path(app.builder.outdir) / "_static" / "waspada"
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(STATIC / "book.css", target / "book.css")
-        shutil.copyfile(QUICK_EXIT_SOURCE, target / "quickexit.js")
+        target = static_dir(app)
+        shutil.copyfile(BOOK_CSS, target / "book.css")
+        shutil.copyfile(QUICK_EXIT_JS, target / "quickexit.js")
 
 
 def setup_languages(app: Sphinx) -> None:

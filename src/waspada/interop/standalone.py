@@ -10,15 +10,9 @@ another host.
 from __future__ import annotations
 
 import html
-import json
-from pathlib import Path
 from typing import Any
 
-PACKAGE = Path(__file__).parents[1]
-SCENARIO_JS = PACKAGE / "widget" / "scenario.js"
-SCENARIO_CSS = PACKAGE / "widget" / "scenario.css"
-LOADER_JS = PACKAGE / "book" / "static" / "loader.js"
-QUICK_EXIT_JS = PACKAGE / "share" / "voila" / "templates" / "waspada" / "static" / "quickexit.js"
+from ..assets import QUICK_EXIT_JS, SCENARIO_CSS, player_script, script_json
 
 # Scripts inline and from the Blob URL the loader makes; styles inline; nothing else at all.
 CSP = (
@@ -38,12 +32,6 @@ a.wsp-quick-exit-page:focus-visible { outline: 3px solid #1b1b1b; outline-offset
 """
 
 
-def _script_json(data: Any) -> str:
-    """JSON that cannot end its <script> element early."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def standalone_html(payload: dict[str, Any]) -> str:
     """The whole page for one compiled scenario payload."""
     ui = payload.get("ui", {})
@@ -56,7 +44,6 @@ def standalone_html(payload: dict[str, Any]) -> str:
         for block in start["text"] or []
         if "p" in block
     )
-    source = SCENARIO_JS.read_text(encoding="utf-8")
     sid = html.escape(payload["id"], quote=True)
     quick_exit = html.escape(ui.get("quick_exit", "Quick exit"))
     return f"""<!DOCTYPE html>
@@ -72,14 +59,13 @@ def standalone_html(payload: dict[str, Any]) -> str:
 <body>
 <main>
 <div class="wsp-scenario" id="scenario-{sid}" data-wsp-mode="learner">
-<script type="application/json" class="wsp-payload">{_script_json(payload)}</script>
+<script type="application/json" class="wsp-payload">{script_json(payload)}</script>
 <div class="wsp-fallback"><p><strong>{title}</strong></p>{opening}</div>
 </div>
 </main>
 <a class="wsp-quick-exit-page" href="{exit_url}">{quick_exit}</a>
 <script>{QUICK_EXIT_JS.read_text(encoding="utf-8")}</script>
-<script>window.WSP_SCENARIO_SOURCE = {_script_json(source)};
-{LOADER_JS.read_text(encoding="utf-8")}</script>
+<script>{player_script(inline=True)}</script>
 </body>
 </html>
 """

@@ -9,13 +9,13 @@ from typing import Any
 import anywidget
 import traitlets
 
+from ..assets import SCENARIO_CSS, SCENARIO_JS
 from ..payload import scenario_payload
 from ..project import Project
 from ..scenario import PlayState, Scenario, Service, choose, start
 
-HERE = Path(__file__).parent
-ESM = HERE / "scenario.js"
-CSS = HERE / "scenario.css"
+ESM = SCENARIO_JS
+CSS = SCENARIO_CSS
 
 ChoiceCallback = Callable[[str, PlayState], None]
 
