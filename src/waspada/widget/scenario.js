@@ -548,4 +548,5 @@ function renderEnding(ending, ui, result) {
   return box;
 }
 
-export default { render };
+// `follow` is shared with the book's loader, which reports where a scenario stands.
+export default { render, follow };

@@ -37,8 +37,10 @@
    * The subset of the anywidget model that scenario.js uses, kept in the browser.
    * @param {any} payload
    * @param {string} mode
+   * @param {(payload: any, route: string[]) => {path: number[]}} follow  the front end's own
    */
-  function LocalModel(payload, mode) {
+  function LocalModel(payload, mode, follow) {
+    this.follow = follow;
     var course = payload.course || {};
     this.key = ["waspada", course.id || "course", course.version || "0", payload.id].join(":");
     var saved = read(this.key);
@@ -98,13 +100,8 @@
   LocalModel.prototype.announce = function () {
     var payload = this.data.payload;
     var state = this.data.state || {};
-    var index = 0;
-    (state.route || []).forEach(function (/** @type {string} */ id) {
-      var edge = payload.states[index].choices.filter(function (/** @type {any} */ e) {
-        return e[0] === id;
-      })[0];
-      if (edge) index = edge[1];
-    });
+    var path = this.follow(payload, state.route || []).path;
+    var index = path[path.length - 1];
     document.dispatchEvent(new CustomEvent("wsp-progress", {
       detail: {
         key: this.key,
@@ -128,7 +125,7 @@
         var payload = JSON.parse(data.textContent || "{}");
         // The page already says, once, that its translation is a draft.
         if (document.querySelector(".wsp-draft-notice") && payload.ui) delete payload.ui.draft_notice;
-        var model = new LocalModel(payload, el.dataset.wspMode || "learner");
+        var model = new LocalModel(payload, el.dataset.wspMode || "learner", module.default.follow);
         var fallback = el.querySelector(".wsp-fallback");
         if (fallback) fallback.remove();
         el.dataset.wspReady = "1";
