@@ -5,6 +5,7 @@ Not a benchmark itself; `page_weight.py`, `load_time.py` and `lighthouse.py` imp
 
 from __future__ import annotations
 
+import argparse
 import functools
 import gzip
 import os
@@ -30,6 +31,19 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 BUILD_TIMEOUT = 900  # seconds; one profile in one language takes well under a minute
+
+
+def add_site_arguments(parser: argparse.ArgumentParser, *, pages: bool = True) -> None:
+    """--profile, --lang and --output (which built course to measure); with ``pages``, also
+    --chapter and --scenario (the two pages the load and Lighthouse benchmarks open)."""
+    parser.add_argument("--profile", default="full")
+    parser.add_argument("--lang", default="en")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "_build" / "html", help="the build output folder"
+    )
+    if pages:
+        parser.add_argument("--chapter", default="recruitment.html")
+        parser.add_argument("--scenario", default="practice/cafe-singer.html")
 
 
 def site_folder(output: Path, profile: str, lang: str, *, build: bool = True) -> Path:

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _site import CHROMIUM, ROOT, site_folder, static_server
+from _site import CHROMIUM, ROOT, add_site_arguments, site_folder, static_server
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 100}
@@ -127,11 +127,7 @@ def print_report(name: str, runs: list[dict]) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", default="full")
-    parser.add_argument("--lang", default="en")
-    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "html")
-    parser.add_argument("--chapter", default="recruitment.html")
-    parser.add_argument("--scenario", default="practice/cafe-singer.html")
+    add_site_arguments(parser)
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page")
     parser.add_argument("--reports", type=Path, help="keep the JSON reports in this folder")
     parser.add_argument("--timeout", type=float, default=180, help="seconds per Lighthouse run")

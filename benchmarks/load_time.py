@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _site import ROOT, chromium, site_folder, static_server
+from _site import add_site_arguments, chromium, site_folder, static_server
 
 TARGET_SECONDS = 4.0
 KBPS = 400
@@ -91,11 +91,7 @@ def throttled_load(browser: object, url: str, timeout: float) -> dict[str, float
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", default="full")
-    parser.add_argument("--lang", default="en")
-    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "html")
-    parser.add_argument("--chapter", default="recruitment.html")
-    parser.add_argument("--scenario", default="practice/cafe-singer.html")
+    add_site_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=120, help="seconds per load")
     parser.add_argument("--no-gzip", action="store_true", help="serve text files uncompressed")

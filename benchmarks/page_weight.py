@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _site import ROOT, chromium, pages_of, site_folder, static_server
+from _site import add_site_arguments, chromium, pages_of, site_folder, static_server
 
 TARGET_GZIP_KB = 100
 TARGET_REQUESTS = 12
@@ -219,11 +219,7 @@ def print_summary(loads: list[PageLoad]) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", default="full")
-    parser.add_argument("--lang", default="en")
-    parser.add_argument(
-        "--output", type=Path, default=ROOT / "_build" / "html", help="the build output folder"
-    )
+    add_site_arguments(parser, pages=False)
     parser.add_argument(
         "--page",
         action="append",

@@ -52,17 +52,9 @@ from pathlib import Path
 from waspada.project import Project
 from waspada.serve import IDLE_KERNEL_SECONDS, voila_command, voila_env
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _site import CHROMIUM, CHROMIUM_ARGS, ROOT
+
 SCENARIO = "cafe-singer"
 TARGET_RATIO = 1.1
 ROUND_TRIP_JS = (
