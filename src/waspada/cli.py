@@ -279,16 +279,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _profile_problems(project: Project, collection: Any) -> list[Problem]:
-    """profiles.yml: its own problems, unknown scenario ids, and pages no profile builds."""
-    from .profiles import check_profile_scenarios, load_profiles
+    """profiles.yml: its own problems, and scenario ids it names that do not exist."""
+    from .profiles import check_profile_scenarios
 
-    if not project.profiles_file.is_file():
-        return []
-    profiles, problems = load_profiles(
-        project.profiles_file, book_dir=project.book_dir, display="profiles.yml"
-    )
-    problems += check_profile_scenarios(profiles, list(collection.stories))
-    return problems
+    profiles, problems = project.read_profiles()
+    return problems + check_profile_scenarios(profiles, list(collection.stories))
 
 
 # -- play ----------------------------------------------------------------------------------------

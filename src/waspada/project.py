@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .profiles import DEFAULT_PROFILE, Profile, load_profiles
-from .scenario import Collection, load_collection
+from .scenario import Collection, Problem, load_collection
 
 
 class ProjectError(Exception):
@@ -70,15 +70,17 @@ class Project:
 
         Raises ProjectError when profiles.yml has errors (``waspada check`` lists them all).
         """
-        if not self.profiles_file.is_file():
-            return {}
-        profiles, problems = load_profiles(
-            self.profiles_file, book_dir=self.book_dir, display="profiles.yml"
-        )
+        profiles, problems = self.read_profiles()
         errors = [p for p in problems if p.is_error]
         if errors:
             raise ProjectError(f"{errors[0]} (run 'waspada check' for every problem)")
         return profiles
+
+    def read_profiles(self) -> tuple[dict[str, Profile], list[Problem]]:
+        """profiles.yml with every problem found in it (none, and no profiles, without it)."""
+        if not self.profiles_file.is_file():
+            return {}, []
+        return load_profiles(self.profiles_file, book_dir=self.book_dir, display="profiles.yml")
 
     def require_languages(self, codes: Iterable[str]) -> None:
         """Raise ProjectError naming the course's languages if any of ``codes`` is not one."""
