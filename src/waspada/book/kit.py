@@ -251,50 +251,51 @@ class ProgressDashboardDirective(SphinxDirective):
 
 
 def _resolve_dashboards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    dashboards = list(doctree.findall(dashboard_node))
+    if not dashboards:
+        return
     env = app.env
-    for node in list(doctree.findall(dashboard_node)):
-        collection = _all_scenarios(env)
-        lang = _lang(env)
-        locales = _locales(env)
-        order = list(env.config.waspada_profile_documents or [])
-        checks = [c for c in collection.checks.values() if c.module in env.found_docs]
-        checks.sort(key=lambda c: (order.index(c.module) if c.module in order else 999, c.id))
-        modules = []
-        for check in checks:
-            payload = scenario_payload(check, collection.services, lang=lang, locales_dir=locales)
-            title = env.titles.get(check.module)
-            modules.append(
-                {
-                    "id": check.id,
-                    "title": title.astext() if title is not None else check.module,
-                    "check": payload["title"],
-                    "href": app.builder.get_relative_uri(docname, check.module)
-                    + f"#scenario-{check.id}",
-                    "digest": payload["digest"],
-                    # Only what the dashboard needs: where each choice leads, and the results.
-                    "edges": [s["choices"] for s in payload["states"]],
-                    "labels": [s["label"] for s in payload["states"]],
-                    "results": {
-                        str(i): s["result"]
-                        for i, s in enumerate(payload["states"])
-                        if "result" in s
-                    },
-                }
-            )
-        tr = translator(locales, lang)
-        ui = {
-            key: tr(UI_CONTEXT, APP_MESSAGES[key])
-            for key in APP_MESSAGES
-            if key.startswith("dashboard_")
-        }
-        data = {
-            "course": {"id": COURSE_ID, "version": __version__},
-            "lang": lang,
-            "modules": modules,
-            "ui": ui,
-        }
+    collection = _all_scenarios(env)
+    lang = _lang(env)
+    locales = _locales(env)
+    order = list(env.config.waspada_profile_documents or [])
+    checks = [c for c in collection.checks.values() if c.module in env.found_docs]
+    checks.sort(key=lambda c: (order.index(c.module) if c.module in order else 999, c.id))
+    modules = []
+    for check in checks:
+        payload = scenario_payload(check, collection.services, lang=lang, locales_dir=locales)
+        title = env.titles.get(check.module)
+        modules.append(
+            {
+                "id": check.id,
+                "title": title.astext() if title is not None else check.module,
+                "check": payload["title"],
+                "href": app.builder.get_relative_uri(docname, check.module)
+                + f"#scenario-{check.id}",
+                "digest": payload["digest"],
+                # Only what the dashboard needs: where each choice leads, and the results.
+                "edges": [s["choices"] for s in payload["states"]],
+                "labels": [s["label"] for s in payload["states"]],
+                "results": {
+                    str(i): s["result"] for i, s in enumerate(payload["states"]) if "result" in s
+                },
+            }
+        )
+    tr = translator(locales, lang)
+    ui = {
+        key: tr(UI_CONTEXT, text)
+        for key, text in APP_MESSAGES.items()
+        if key.startswith("dashboard_")
+    }
+    data = {
+        "course": {"id": COURSE_ID, "version": __version__},
+        "lang": lang,
+        "modules": modules,
+        "ui": ui,
+    }
+    for node in dashboards:
         node.replace_self(dashboard_html(data))
-        app.__dict__.setdefault("_waspada_dashboards", set()).add(docname)
+    app.__dict__.setdefault("_waspada_dashboards", set()).add(docname)
 
 
 def dashboard_html(data: dict[str, Any]) -> nodes.Node:
