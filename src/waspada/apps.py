@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as w
 from IPython.display import display
 
+from .assets import quick_exit_link
 from .i18n import available_languages, language, translator
 from .i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, UI_MESSAGES
 from .project import Project
@@ -100,8 +101,7 @@ APP_CSS = """
 
 def _quick_exit(tr: Translate) -> str:
     """The page's Quick exit link; the template's script makes it replace the page."""
-    label = html.escape(tr(UI_CONTEXT, UI_MESSAGES["quick_exit"]))
-    return f'<a class="wsp-quick-exit-page" href="about:blank">{label}</a>'
+    return quick_exit_link(tr(UI_CONTEXT, UI_MESSAGES["quick_exit"]))
 
 
 GALLERY_CSS = """

@@ -8,6 +8,7 @@ No Sphinx, Voila or widget imports: the exports use it too.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ BOOK_CSS = PACKAGE / "book" / "static" / "book.css"
 # Kept in the Voila template's static folder, which Voila serves as it is; the book copies it.
 VOILA_TEMPLATE = PACKAGE / "share" / "voila" / "templates" / "waspada"
 QUICK_EXIT_JS = VOILA_TEMPLATE / "static" / "quickexit.js"
+QUICK_EXIT_CSS = VOILA_TEMPLATE / "static" / "quickexit.css"
 
 
 def script_json(data: Any) -> str:
@@ -29,6 +31,16 @@ def script_json(data: Any) -> str:
     are written as \\u escapes (which JSON and JavaScript read back unchanged)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def quick_exit_link(label: str, url: str = "about:blank", hint: str = "") -> str:
+    """The Quick exit button of a page: a plain link (it works without JavaScript), which
+    quickexit.js turns into a replace of this page in the history."""
+    title = f' title="{html.escape(hint, quote=True)}"' if hint else ""
+    return (
+        f'<a class="wsp-quick-exit-page" href="{html.escape(url, quote=True)}"{title}>'
+        f"{html.escape(label)}</a>"
+    )
 
 
 def player_script(*, inline: bool = False) -> str:

@@ -11,7 +11,7 @@ from sphinx import locale
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from ..assets import BOOK_CSS, QUICK_EXIT_JS
+from ..assets import BOOK_CSS, QUICK_EXIT_CSS, QUICK_EXIT_JS, quick_exit_link
 from ..i18n.catalogs import ENGLISH, Language, load_languages, lookup_chain
 from ..i18n.ui import APP_MESSAGES, UI_CONTEXT, UI_MESSAGES
 from .directive import static_dir
@@ -94,12 +94,13 @@ def _page_context(
             f'<nav class="wsp-languages" aria-label="{label}">'
             f'<span class="wsp-languages-label">{label}:</span> {" ".join(links)}</nav>'
         )
-    exit_url = html.escape(app.config.waspada_quick_exit, quote=True)
-    hint = html.escape(_translate(app, APP_MESSAGES["quick_exit_hint"]), quote=True)
-    label = html.escape(_translate(app, UI_MESSAGES["quick_exit"]))
     parts.insert(
         0,
-        f'<a class="wsp-quick-exit-page" href="{exit_url}" title="{hint}">{label}</a>',
+        quick_exit_link(
+            _translate(app, UI_MESSAGES["quick_exit"]),
+            app.config.waspada_quick_exit,
+            _translate(app, APP_MESSAGES["quick_exit_hint"]),
+        ),
     )
     if current.is_draft:
         notice = html.escape(_translate(app, APP_MESSAGES["draft_notice"]))
@@ -116,7 +117,11 @@ def _builder_inited(app: Sphinx) -> None:
 def _write_css(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         target = static_dir(app)
-        shutil.copyfile(BOOK_CSS, target / "book.css")
+        # Quick exit's rules go with the book's own, so a page asks for one file, not two.
+        (target / "book.css").write_text(
+            BOOK_CSS.read_text(encoding="utf-8") + QUICK_EXIT_CSS.read_text(encoding="utf-8"),
+            encoding="utf-8",
+        )
         shutil.copyfile(QUICK_EXIT_JS, target / "quickexit.js")
 
 

@@ -12,7 +12,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..assets import QUICK_EXIT_JS, SCENARIO_CSS, player_script, script_json
+from ..assets import (
+    QUICK_EXIT_CSS,
+    QUICK_EXIT_JS,
+    SCENARIO_CSS,
+    player_script,
+    quick_exit_link,
+    script_json,
+)
 
 # Scripts inline and from the Blob URL the loader makes; styles inline; nothing else at all.
 CSP = (
@@ -21,14 +28,9 @@ CSP = (
 )
 
 PAGE_CSS = """
-body { margin: 0; padding: 0.5rem 0.5rem 4.5rem; background: #ffffff; color: #1b1b1b;
+body { margin: 0; padding: 0.5rem; background: #ffffff; color: #1b1b1b;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
 main { max-width: 48rem; margin: 0 auto; }
-a.wsp-quick-exit-page { position: fixed; right: 0.75rem; bottom: 0.75rem; z-index: 10;
-  background: #a3161a; color: #ffffff; font-weight: 700; padding: 0.6rem 1rem;
-  border-radius: 999px; text-decoration: none; min-height: 44px; display: inline-flex;
-  align-items: center; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.35); }
-a.wsp-quick-exit-page:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; }
 """
 
 
@@ -37,7 +39,6 @@ def standalone_html(payload: dict[str, Any]) -> str:
     ui = payload.get("ui", {})
     lang = html.escape(payload.get("lang", "en"), quote=True)
     title = html.escape(payload["title"])
-    exit_url = html.escape(payload.get("course", {}).get("exit", "about:blank"), quote=True)
     start = payload["nodes"][payload["states"][0]["node"]]
     opening = "".join(
         f"<p>{html.escape(''.join(text for _, text in block['p']))}</p>"
@@ -45,7 +46,8 @@ def standalone_html(payload: dict[str, Any]) -> str:
         if "p" in block
     )
     sid = html.escape(payload["id"], quote=True)
-    quick_exit = html.escape(ui.get("quick_exit", "Quick exit"))
+    exit_url = payload.get("course", {}).get("exit", "about:blank")
+    exit_link = quick_exit_link(ui.get("quick_exit", "Quick exit"), exit_url)
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -54,7 +56,7 @@ def standalone_html(payload: dict[str, Any]) -> str:
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="referrer" content="no-referrer">
 <title>{title}</title>
-<style>{SCENARIO_CSS.read_text(encoding="utf-8")}{PAGE_CSS}</style>
+<style>{SCENARIO_CSS.read_text(encoding="utf-8")}{PAGE_CSS}{QUICK_EXIT_CSS.read_text(encoding="utf-8")}</style>
 </head>
 <body>
 <main>
@@ -63,7 +65,7 @@ def standalone_html(payload: dict[str, Any]) -> str:
 <div class="wsp-fallback"><p><strong>{title}</strong></p>{opening}</div>
 </div>
 </main>
-<a class="wsp-quick-exit-page" href="{exit_url}">{quick_exit}</a>
+{exit_link}
 <script>{QUICK_EXIT_JS.read_text(encoding="utf-8")}</script>
 <script>{player_script(inline=True)}</script>
 </body>
