@@ -548,5 +548,6 @@ function renderEnding(ending, ui, result) {
   return box;
 }
 
-// `follow` is shared with the book's loader, which reports where a scenario stands.
-export default { render, follow };
+export default { render };
+// Shared with the book's loader, which reports where a scenario stands (see loader.js).
+export { follow };

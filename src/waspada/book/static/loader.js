@@ -125,7 +125,7 @@
         var payload = JSON.parse(data.textContent || "{}");
         // The page already says, once, that its translation is a draft.
         if (document.querySelector(".wsp-draft-notice") && payload.ui) delete payload.ui.draft_notice;
-        var model = new LocalModel(payload, el.dataset.wspMode || "learner", module.default.follow);
+        var model = new LocalModel(payload, el.dataset.wspMode || "learner", module.follow);
         var fallback = el.querySelector(".wsp-fallback");
         if (fallback) fallback.remove();
         el.dataset.wspReady = "1";
