@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -92,44 +91,3 @@ def test_language_switch_in_voila_keeps_the_step(page, voila_url: str) -> None:
     assert root.get_attribute("data-wsp-node") == node
     assert root.get_attribute("data-wsp-route-length") == "1"
     assert page.locator(".wsp-draft").is_visible()
-
-
-def kernels_of(process) -> set[str]:
-    """Ids of the kernels the Voila server runs now (its ipykernel child processes, each
-    started with its connection file kernel-<id>.json)."""
-    ids = set()
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-            cmdline = (status.parent / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        if f"\nPPid:\t{process.pid}\n" in text and "ipykernel" in cmdline:
-            ids.update(re.findall(r"kernel-([0-9a-f-]{36})\.json", cmdline))
-    return ids
-
-
-def test_closing_pages_gives_their_kernels_back(browser, voila_server) -> None:
-    """A class closing its tabs does not leave a kernel per tab behind (Voila's own shutdown
-    request lacks its XSRF token; our template sends one that works). Each page's own kernel
-    is watched, so kernels Voila starts meanwhile to refill its warm pool do not count."""
-    import time
-
-    base, process = voila_server
-    context = browser.new_context()
-    pages, used = [], set()
-    for _ in range(3):
-        page = context.new_page()
-        page.goto(f"{base}/voila/render/player.ipynb?scenario=village-meeting", timeout=60_000)
-        page.locator(".wsp-root").wait_for(timeout=60_000)
-        config = json.loads(page.locator("#jupyter-config-data").text_content())
-        used.add(config["kernelId"])
-        pages.append(page)
-    assert len(used) == 3 and used <= kernels_of(process)
-    for page in pages:
-        page.close(run_before_unload=True)
-    deadline = time.monotonic() + 20
-    while used & kernels_of(process) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert used & kernels_of(process) == set()
-    context.close()
