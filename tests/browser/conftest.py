@@ -238,14 +238,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def voila_url(voila_server: tuple[str, subprocess.Popen[bytes]]) -> str:
-    return voila_server[0]
-
-
-@pytest.fixture(scope="session")
-def voila_server(
-    tmp_path_factory: pytest.TempPathFactory, tiny_course: Path
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def voila_url(tmp_path_factory: pytest.TempPathFactory, tiny_course: Path) -> Iterator[str]:
     """`waspada serve`'s Voila command on the tiny course, on a free loopback port."""
     port = free_port()
     from waspada.project import Project
@@ -269,7 +262,7 @@ def voila_server(
                 time.sleep(0.5)
         else:
             pytest.fail("Voila did not start within 60 s:\n" + log_path.read_text())
-        yield base, process
+        yield base
     finally:
         process.terminate()
         try:
