@@ -85,7 +85,7 @@ def test_scorm_package_has_its_manifest_at_the_root_and_lists_every_file(tmp_pat
         manifest = archive.read("imsmanifest.xml").decode()
         pages = [archive.read(n).decode() for n in names if n.endswith(".html")]
     root = ElementTree.fromstring(manifest)
-    content = [page for page in pages if 'class="bd-article"' in page]  # not redirects
+    content = [page for page in pages if 'class="wsp-article"' in page]  # not redirects
     assert len(content) >= 10
     listed = {f.get("href") for f in root.iter(f"{{{NS['cp']}}}file")}
     assert names - {"imsmanifest.xml"} == listed

@@ -327,18 +327,26 @@ def test_content_security_policy_forbids_other_hosts(page, tiny_book: Path) -> N
     assert ("https://cdn.example.org/font.png", "csp") in failures  # never sent
 
 
-def test_pages_load_no_font_awesome_script_and_still_show_their_icons(
+def test_a_page_loads_only_its_own_few_files_and_keeps_its_navigation(
     page, tiny_book: Path, requests_seen
 ) -> None:
-    """The theme's 1.45 MB icon script is gone; its stylesheet draws the icons with the web
-    font, so the menu, search and contents buttons keep their pictures."""
+    """The course's own theme: a scenario page asks for at most 12 files (issue 7), none of them
+    a web font or the search index, and still has a skip link, the contents, previous and next,
+    and a search box that leads to the search page."""
     page.goto((tiny_book / "facilitated.html").as_uri())
     page.wait_for_load_state("load")
-    assert not any("fontawesome.js" in url for url in requests_seen.urls)
-    glyphs = page.evaluate(
-        "() => [...document.querySelectorAll('.fa-solid')].map(e => {"
-        " const st = getComputedStyle(e, '::before'); return [st.content, st.fontFamily]; })"
-    )
-    assert len(glyphs) >= 3
-    for content, family in glyphs:
-        assert content not in ("none", "normal", '""') and "Font Awesome" in family
+    page.locator(".wsp-root").wait_for()
+    files = [url for url in requests_seen.urls if url.startswith("file:")]
+    assert len(files) <= 12, files
+    assert not any(url.endswith((".woff2", ".woff", ".ttf", "searchindex.js")) for url in files)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    contents = page.get_by_role("navigation", name="Site navigation")
+    assert contents.get_by_role("link").count() >= 3
+    assert contents.locator("[aria-current=page]").count() == 1
+    page.locator("a.wsp-prev").click()
+    page.wait_for_load_state("load")
+    assert page.locator("a.wsp-next").get_attribute("href") == "facilitated.html"
+    page.get_by_role("searchbox").fill("scenario")
+    page.get_by_role("searchbox").press("Enter")
+    page.wait_for_url("**/search.html?q=scenario")

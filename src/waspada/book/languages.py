@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from sphinx import locale
 from sphinx.application import Sphinx
-from sphinx.config import Config
 
 from ..assets import BOOK_CSS, QUICK_EXIT_CSS, QUICK_EXIT_JS, quick_exit_link
 from ..i18n.catalogs import ENGLISH, Language, load_languages, lookup_chain
@@ -39,26 +37,16 @@ def _translate(app: Sphinx, message: str) -> str:
     return lookup_chain(_locales(app), lang, ("ui",))(UI_CONTEXT, message)
 
 
-def _config_inited(app: Sphinx, config: Config) -> None:
-    options = dict(config.html_theme_options or {})
-    if "search_bar_text" in options:  # a sphinx-book-theme option, set in _config.yml
-        options["search_bar_text"] = _translate(app, APP_MESSAGES["search_bar_text"])
-        config.html_theme_options = options
-    # sphinx-book-theme reads its strings from its own "booktheme" catalog; ours (compiled with
-    # the fallback chain into locale_dirs) fills in the languages it does not ship.
-    dirs = [str(Path(app.confdir or app.srcdir, d)) for d in config.locale_dirs or []]
-    if config.language and config.language != "en" and dirs:
-        locale.init(dirs, config.language, "booktheme")
-
-
 # Every page may load only its own files: no script, style, font, image or connection from
-# another host, even if a theme or an extension were to add one later. Inline scripts and styles
-# stay allowed (the theme writes some), and blob: lets the scenario player import itself from
-# disk. A learning platform's frame (SCORM) or Kolibri serve the same files.
+# another host, even if a theme or an extension were to add one later. No inline script runs
+# either (the pages have none; scenario and translated text is data, and this stops it should
+# escaping ever fail); blob: lets the scenario player import itself from disk. Inline styles
+# stay allowed (docutils writes a few). A learning platform's frame (SCORM) or Kolibri serve the
+# same files.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; "
+    "default-src 'self'; script-src 'self' blob:; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'"
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
 
@@ -128,7 +116,6 @@ def _write_css(app: Sphinx, exception: Exception | None) -> None:
 def setup_languages(app: Sphinx) -> None:
     # Where Quick exit goes. A blank page by default: it names nothing and loads nothing.
     app.add_config_value("waspada_quick_exit", "about:blank", "html", [str])
-    app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_css)

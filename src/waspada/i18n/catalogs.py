@@ -234,7 +234,7 @@ def extract_book_templates(project_root: Path, locales_dir: Path, work_dir: Path
     for pot in sorted(work_dir.glob("*.pot")):
         if pot.stem == "sphinx":
             continue  # Sphinx's own template strings: our theme catalog (above) covers them
-        if pot.stem in (*CODE_DOMAINS, "booktheme"):
+        if pot.stem in (*CODE_DOMAINS, *THEME_MESSAGES):
             raise RuntimeError(f"a book page is named '{pot.stem}', which clashes with a catalog")
         catalog = _read(pot)
         catalog.fuzzy = False
@@ -323,31 +323,14 @@ def lookup_chain(locales_dir: Path, language: Language, domains: Iterable[str]):
 
 
 def builtin_theme_catalogs(lang: str, domain: str) -> list[gettext.GNUTranslations]:
-    """The catalogs Sphinx and the book theme ship for ``lang`` in ``domain``."""
-    import pydata_sphinx_theme
+    """The catalogs Sphinx ships for ``lang`` in ``domain`` (the theme uses Sphinx's words)."""
     import sphinx
-    import sphinx_book_theme
 
-    places = {
-        "sphinx": [
-            Path(sphinx.__file__).parent / "locale",
-            Path(pydata_sphinx_theme.__file__).parent / "locale",
-        ],
-        "booktheme": [
-            Path(sphinx_book_theme.__file__).parent
-            / "theme"
-            / "sphinx_book_theme"
-            / "static"
-            / "locales"
-        ],
-    }
-    found = []
-    for base in places.get(domain, []):
-        candidate = base / lang / "LC_MESSAGES" / f"{domain}.mo"
-        if candidate.is_file():
-            with candidate.open("rb") as handle:
-                found.append(gettext.GNUTranslations(handle))
-    return found
+    candidate = Path(sphinx.__file__).parent / "locale" / lang / "LC_MESSAGES" / f"{domain}.mo"
+    if not candidate.is_file():
+        return []
+    with candidate.open("rb") as handle:
+        return [gettext.GNUTranslations(handle)]
 
 
 def compile_book_catalogs(locales_dir: Path, language: Language, out_dir: Path) -> Path:

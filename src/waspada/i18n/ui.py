@@ -100,49 +100,20 @@ AUDIENCE_NAMES: dict[str, str] = {
     "school": "Schools",
 }
 
-# What the book theme shows around every page, by gettext domain: Sphinx and
-# pydata-sphinx-theme use "sphinx", sphinx-book-theme uses "booktheme". Javanese, Sundanese and
-# Sasak have no catalogs upstream, so we carry these messages in our own.
+# What the book theme (src/waspada/book/theme) shows around every page, in Sphinx's "sphinx"
+# gettext domain, plus what Sphinx's search page and search script say. Javanese, Sundanese and
+# Sasak have no Sphinx catalogs upstream, so we carry these messages in our own.
 THEME_MESSAGES: dict[str, tuple[str, ...]] = {
     "sphinx": (
         "Search",
         "Skip to main content",
-        "Back to top",
-        "On this page",
-        "Section Navigation",
         "Site navigation",
-        "Color mode",
-        "Light",
-        "Dark",
-        "System Settings",
+        "Contents",
         "previous",
         "next",
-        "Home",
-        "Breadcrumb",
-        "Announcement",
         "Search Results",
         "Searching",
         "Please activate JavaScript to enable the search functionality.",
         "Search finished, found ${resultCount} page(s) matching the search query.",
-        "Copyright",
-        "Index",
-        "Expand Sidebar",
-        "Collapse Sidebar",
-        "Contents",
-        "previous page",
-        "next page",
-    ),
-    "booktheme": (
-        "By",
-        "Contents",
-        "Copyright",
-        "Print to PDF",
-        "Fullscreen mode",
-        "Download this page",
-        "Download source file",
-        "Toggle navigation",
-        "previous page",
-        "next page",
-        "Last updated on",
     ),
 }
