@@ -7,6 +7,9 @@ need to touch code, and Voila's preheated kernels have done the imports before a
 from __future__ import annotations
 
 import html
+import json
+import os
+import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
@@ -23,14 +26,45 @@ from .widget import ScenarioWidget
 
 
 def _query() -> dict[str, str]:
-    """The page's query string (Voila passes it to preheated kernels when a visitor arrives)."""
-    try:
-        from voila.utils import get_query_string
-
-        raw = get_query_string() or ""
-    except Exception:  # not under Voila (plain Jupyter): no query string
-        raw = ""
+    """The page's query string: Voila puts it in the kernel's environment, or, for a preheated
+    kernel, sends it when a visitor arrives (see ``_wait_for_visitor``). Empty outside Voila."""
+    if os.environ.get("VOILA_PREHEAT", "False") != "False" and "VOILA_KERNEL_ID" in os.environ:
+        _wait_for_visitor()
+    raw = os.environ.get("QUERY_STRING", "")
     return {key: values[0] for key, values in parse_qs(raw).items() if values}
+
+
+def _wait_for_visitor() -> None:
+    """Voila 0.5's hand-over to a preheated kernel, as ``voila.utils.wait_for_request`` does it:
+    read one JSON message of request variables from ``/voila/query/<kernel id>`` and put them
+    in the environment. Done here because importing ``voila.utils`` loads Jupyter Server,
+    JupyterLab Server and jsonschema into every kernel: 90 MB more per classroom seat."""
+    import asyncio
+
+    import websockets
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (
+        f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+        f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env['VOILA_KERNEL_ID']}"
+    )
+
+    async def receive() -> str | bytes | None:
+        try:
+            async with websockets.connect(url, open_timeout=5) as socket:
+                return await socket.recv()
+        except (OSError, TimeoutError, websockets.WebSocketException):
+            return None
+
+    info: list[str | bytes | None] = []
+    # In a thread with its own event loop: the kernel's loop is already running.
+    worker = threading.Thread(target=lambda: info.append(asyncio.run(receive())))
+    worker.start()
+    worker.join()
+    if info and info[0]:
+        for key, value in json.loads(info[0]).items():
+            env[key] = value
 
 
 def _message(text: str) -> w.HTML:

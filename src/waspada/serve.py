@@ -16,11 +16,22 @@ from urllib.parse import urlencode
 from .project import Project
 
 SHARE = Path(__file__).parent / "share"
-IDLE_KERNEL_SECONDS = 600
+# A kernel with no page connected is shut down after this many idle seconds: the kernel of a
+# closed or abandoned page (Voila's own shutdown-on-close request is refused for want of an
+# XSRF token, voila-dashboards/voila#1458). Two minutes lets a page that lost its connection
+# for a moment come back; an open page's kernel is never culled (cull_connected=False).
+IDLE_KERNEL_SECONDS = 120
+CULL_EVERY_SECONDS = 30
 
 
 def voila_command(
-    project: Project, *, port: int = 8866, lan: bool = False, open_browser: bool = False
+    project: Project,
+    *,
+    port: int = 8866,
+    lan: bool = False,
+    open_browser: bool = False,
+    idle_seconds: int = IDLE_KERNEL_SECONDS,
+    cull_every: int = CULL_EVERY_SECONDS,
 ) -> list[str]:
     """The Voila command line: our offline template, no sources, no tracebacks, warm kernels,
     and idle kernels culled (the kernel of a closed tab is otherwise never shut down)."""
@@ -36,9 +47,10 @@ def voila_command(
         "--show_tracebacks=False",
         "--preheat_kernel=True",
         "--pool_size=1",
-        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_SECONDS}",
-        "--MappingKernelManager.cull_interval=60",
+        f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
+        f"--MappingKernelManager.cull_interval={cull_every}",
         "--MappingKernelManager.cull_connected=False",
+        "--Voila.identity_provider_class=waspada.voila_server.CookielessIdentityProvider",
         *([] if open_browser else ["--no-browser"]),
     ]
 
