@@ -28,6 +28,31 @@ def test_minimal_scenario_has_no_graph_problems(tmp_path):
     assert check(tmp_path, write_scenario(tmp_path, MINIMAL)) == []
 
 
+def test_scenarios_with_errors_are_marked_broken_and_others_are_not(tmp_path):
+    """A scenario with an error (here a choice to a missing node) is kept for `waspada check`
+    but marked broken, so the Voila apps never show it; a sound one beside it is not."""
+    good = write_scenario(tmp_path, MINIMAL)
+    bad = write_scenario(
+        tmp_path,
+        """\
+        id: job-offer
+        title: A job offer
+        audiences: [village]
+        modi: [fake-job]
+        start: offer
+        nodes:
+          offer:
+            text: Rina is offered a job in the city.
+            choices:
+              - label: Leave at once
+                target: bus
+        """,
+    )
+    collection = load_collection([good, bad], tmp_path / "help.yml", display_root=tmp_path)
+    assert collection.broken == {"job-offer"}
+    assert set(collection.scenarios) == {"minimal", "job-offer"}
+
+
 # -- links and reachability -----------------------------------------------------------------------
 
 

@@ -83,6 +83,15 @@ def player(
     project = project or Project.discover(Path.cwd())
     sid = scenario or query.get("scenario", "")
     collection = project.load()
+    if sid in collection.broken:
+        # Never the problems themselves (file names, lines) to a learner: they are for authors.
+        display(
+            _message(
+                f"The scenario '{sid}' cannot be shown: it has errors. The course author can list "
+                "them with 'waspada check'."
+            )
+        )
+        return
     if sid not in collection.scenarios:
         display(
             _message(
@@ -176,13 +185,17 @@ def gallery(project: Project | None = None) -> None:
     profile = project.profiles().get(query.get("profile", ""))
     groups: list[tuple[str, list[str]]]
     if profile is not None:
-        ids = profile.scenario_ids(collection.stories)
+        ids = [i for i in profile.scenario_ids(collection.stories) if i not in collection.broken]
         groups = [(tr(f"profile:{profile.name}", profile.title), ids)]
     else:
         groups = [
             (
                 tr("audience", name),
-                [sid for sid, s in collection.stories.items() if audience in s.audiences],
+                [
+                    sid
+                    for sid, s in collection.stories.items()
+                    if audience in s.audiences and sid not in collection.broken
+                ],
             )
             for audience, name in AUDIENCE_NAMES.items()
         ]

@@ -20,6 +20,8 @@ class Collection:
     files: dict[str, Path] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Scenarios that loaded but have errors: listed by `waspada check`, never shown to learners.
+    broken: set[str] = field(default_factory=set)
 
     @property
     def stories(self) -> dict[str, Scenario]:
@@ -78,7 +80,10 @@ def _load(
         if scenario is None:
             continue
         if not any(p.is_error for p in problems):
-            result.problems += validate(scenario)
+            problems = validate(scenario)
+            result.problems += problems
+        if any(p.is_error for p in problems):
+            result.broken.add(scenario.id)
         if scenario.id in result.scenarios:
             first = result.files[scenario.id]
             result.problems.append(
