@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -238,3 +239,46 @@ def test_voila_reclaims_the_kernel_of_a_closed_page_and_keeps_an_open_one(
             staying.locator(".wsp-feedback").first.wait_for(timeout=30_000)
         finally:
             context.close()
+
+
+BROKEN_SCENARIO = """\
+id: broken-story
+title: A story with a mistake
+summary: Its only choice leads to a scene that does not exist.
+audiences: [village]
+modi: [deception]
+start: a
+nodes:
+  a:
+    text: The start.
+    choices:
+      - label: Go on
+        target: nowhere
+"""
+
+
+def test_voila_keeps_a_broken_scenario_from_learners_without_naming_files(
+    browser, tiny_course: Path, tmp_path: Path
+) -> None:
+    """A scenario with an error is left out of the gallery; asked for by its id, the player says
+    it cannot be shown and points to `waspada check`, with no file, line or traceback."""
+    project = tmp_path / "course"
+    shutil.copytree(tiny_course, project, ignore=shutil.ignore_patterns("_build"))
+    (project / "scenarios" / "broken-story.yml").write_text(BROKEN_SCENARIO, encoding="utf-8")
+    with running_voila(project, tmp_path / "voila.log") as (base, _pid):
+        page = browser.new_page()
+        try:
+            page.goto(f"{base}/voila/render/player.ipynb?scenario=broken-story", timeout=60_000)
+            message = page.locator(".wsp-app-message")
+            message.wait_for(timeout=60_000)
+            assert "cannot be shown" in message.inner_text()
+            assert "waspada check" in message.inner_text()
+            body = page.locator("body").inner_text()
+            assert server_side_leaks(body, project) == []
+            assert "broken-story.yml" not in body and "nowhere" not in body
+            page.goto(f"{base}/voila/render/gallery.ipynb", timeout=60_000)
+            page.get_by_role("heading", name="Village sessions").wait_for(timeout=60_000)
+            assert page.get_by_text("A story with a mistake").count() == 0
+            assert page.get_by_role("link", name="The broker's loan").count() >= 1
+        finally:
+            page.close()
