@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -22,6 +23,17 @@ SHARE = Path(__file__).parent / "share"
 # for a moment come back; an open page's kernel is never culled (cull_connected=False).
 IDLE_KERNEL_SECONDS = 120
 CULL_EVERY_SECONDS = 30
+
+
+# Sent with every Voila page: nothing from another host, even if a widget or a template update
+# were to ask for it. Voila's own page needs inline scripts; anywidget imports the player from a
+# blob: URL; ipywidgets writes inline styles; the kernel connection is a same-host websocket.
+VOILA_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; "
+    "form-action 'self'"
+)
 
 
 def voila_command(
@@ -51,6 +63,8 @@ def voila_command(
         f"--MappingKernelManager.cull_interval={cull_every}",
         "--MappingKernelManager.cull_connected=False",
         "--Voila.identity_provider_class=waspada.voila_server.CookielessIdentityProvider",
+        "--Voila.tornado_settings="
+        + json.dumps({"headers": {"Content-Security-Policy": VOILA_CONTENT_SECURITY_POLICY}}),
         *([] if open_browser else ["--no-browser"]),
     ]
 

@@ -187,6 +187,28 @@ def test_voila_gallery_and_player_pass_axe_and_show_nothing_of_the_server(
     assert requests_seen.external() == []
 
 
+def test_voila_pages_carry_a_policy_that_blocks_other_hosts(page, voila_url: str) -> None:
+    """The player runs under a Content-Security-Policy that stops a request to another host
+    (say, a widget that wanted a CDN font) before it leaves."""
+    failures: list[tuple[str, str]] = []
+    page.on("requestfailed", lambda request: failures.append((request.url, request.failure)))
+    sid = sorted(p.stem for p in (ROOT / "tests" / "vectors").glob("*.yml"))[0]
+    response = page.goto(f"{voila_url}/voila/render/player.ipynb?scenario={sid}", timeout=60_000)
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    page.locator(".wsp-root").wait_for(timeout=60_000)  # the player itself runs under it
+    blocked = page.evaluate(
+        """() => new Promise(resolve => {
+            document.addEventListener("securitypolicyviolation", e => resolve(e.blockedURI));
+            const img = document.createElement("img");
+            img.src = "https://cdn.example.org/font.png";
+            document.body.append(img);
+        })"""
+    )
+    assert blocked.startswith("https://cdn.example.org")
+    page.wait_for_timeout(200)
+    assert ("https://cdn.example.org/font.png", "csp") in failures  # never sent
+
+
 def kernel_ids() -> set[str]:
     """The ids of the kernels running on this machine, read from their connection files."""
     found = set()
