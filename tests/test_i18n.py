@@ -147,6 +147,25 @@ def test_regional_catalogs_carry_the_indonesian_text(tmp_path: Path) -> None:
     assert text.count("# Indonesian:") == 1
 
 
+def test_updating_twice_keeps_a_long_indonesian_comment_once(tmp_path: Path) -> None:
+    """An Indonesian text too long for one comment line is wrapped in the .po file; updating
+    again must not copy its continuation lines (translators saw them pile up in Poedit)."""
+    locales = make_locales(tmp_path)
+    long = "Kembali ke halaman sebelumnya, " * 6 + "lalu pilih jawaban yang lain."
+    translate_po(po_path(locales, "id", "ui"), {"Back": long})
+    update_catalogs(locales, load_languages(locales), ["sas"])
+    first = po_path(locales, "sas", "ui").read_text()
+    update_catalogs(locales, load_languages(locales), ["sas"])
+    update_catalogs(locales, load_languages(locales), ["sas"])
+    again = po_path(locales, "sas", "ui").read_text()
+    assert again == first
+    entry = first.split("\n\n")[
+        [i for i, b in enumerate(first.split("\n\n")) if 'msgid "Back"' in b][0]
+    ]
+    comment = [line[2:] for line in entry.splitlines() if line.startswith("# ")]
+    assert " ".join(comment) == "Indonesian: " + " ".join(long.split())
+
+
 def test_add_a_language_babel_does_not_know(tmp_path: Path) -> None:
     """`add` declares a language outside CLDR (Balinese here) with a usable, non-fuzzy catalog."""
     locales = make_locales(tmp_path)

@@ -276,9 +276,11 @@ def _add_indonesian_comments(catalog: Catalog, locales_dir: Path, domain: str) -
     for message in catalog:
         if not message.id:
             continue
-        message.user_comments = [
-            c for c in message.user_comments if not c.startswith(INDONESIAN_TAG)
-        ]
+        # The Indonesian text comes last and may be wrapped over several comment lines, which
+        # are read back as separate comments: drop it together with its continuation lines.
+        comments = list(message.user_comments)
+        tagged = [i for i, c in enumerate(comments) if c.startswith(INDONESIAN_TAG)]
+        message.user_comments = comments[: tagged[0]] if tagged else comments
         found = indonesian.get(message.id, message.context) if indonesian else None
         if found is not None and found.string and not found.fuzzy:
             message.user_comments.append(INDONESIAN_TAG + " ".join(str(found.string).split()))
