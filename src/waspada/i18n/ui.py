@@ -56,7 +56,6 @@ APP_MESSAGES: dict[str, str] = {
         "is unclear, compare it with another language version."
     ),
     "languages": "Languages",
-    "search_bar_text": "Search this course...",
     "gallery_title": "Scenarios",
     "facilitator_mode": "Facilitator mode",
     "choose_scenario": "Choose a scenario from the gallery.",
