@@ -159,9 +159,7 @@ def test_updating_twice_keeps_a_long_indonesian_comment_once(tmp_path: Path) -> 
     update_catalogs(locales, load_languages(locales), ["sas"])
     again = po_path(locales, "sas", "ui").read_text()
     assert again == first
-    entry = first.split("\n\n")[
-        [i for i, b in enumerate(first.split("\n\n")) if 'msgid "Back"' in b][0]
-    ]
+    entry = next(block for block in first.split("\n\n") if 'msgid "Back"' in block)
     comment = [line[2:] for line in entry.splitlines() if line.startswith("# ")]
     assert " ".join(comment) == "Indonesian: " + " ".join(long.split())
 

@@ -58,3 +58,33 @@ def test_serve_refuses_an_unknown_profile(capsys) -> None:
     assert "unknown profile scool; the course has: full, village, health, school" in (
         capsys.readouterr().err
     )
+
+
+def test_player_explains_a_missing_or_broken_scenario_in_the_learners_language(
+    monkeypatch, tmp_path: Path
+) -> None:
+    """The Voila player's messages for a wrong id and for a scenario with errors are translated
+    (here Indonesian) and name no file."""
+    import html
+    import shutil
+
+    from waspada import apps
+
+    shown: list[object] = []
+    monkeypatch.setattr(apps, "display", lambda *items: shown.extend(items))
+    project = tmp_path / "course"
+    shutil.copytree(ROOT / "locales", project / "locales")
+    shutil.copy(ROOT / "help.yml", project / "help.yml")
+    (project / "scenarios").mkdir()
+    (project / "scenarios" / "broken-story.yml").write_text(
+        "id: broken-story\ntitle: Broken\nsummary: A mistake.\naudiences: [village]\n"
+        "modi: [deception]\nstart: a\nnodes:\n  a:\n    text: Start.\n    choices:\n"
+        "      - label: Go\n        target: nowhere\n",
+        encoding="utf-8",
+    )
+    apps.player("no-such-story", "id", project=Project(project))
+    apps.player("broken-story", "id", project=Project(project))
+    texts = [html.unescape(item.value) for item in shown]
+    assert "Tidak ada skenario 'no-such-story'" in texts[0]
+    assert "Skenario 'broken-story' tidak dapat ditampilkan" in texts[1]
+    assert "waspada check" in texts[1] and ".yml" not in texts[1]

@@ -83,28 +83,20 @@ def player(
     project = project or Project.discover(Path.cwd())
     sid = scenario or query.get("scenario", "")
     collection = project.load()
-    if sid in collection.broken:
-        # Never the problems themselves (file names, lines) to a learner: they are for authors.
-        display(
-            _message(
-                f"The scenario '{sid}' cannot be shown: it has errors. The course author can list "
-                "them with 'waspada check'."
-            )
-        )
-        return
-    if sid not in collection.scenarios:
-        display(
-            _message(
-                f"Choose a scenario from the gallery (unknown scenario: '{sid}')."
-                if sid
-                else "Choose a scenario from the gallery."
-            )
-        )
-        return
     languages = available_languages(project.locales_dir)
     codes = [code for code, _ in languages]
     code = lang or query.get("lang", "en")
     code = code if code in codes else "en"
+    tr = translator(project.locales_dir, code)
+    if sid in collection.broken:
+        # Never the problems themselves (file names, lines) to a learner: they are for authors.
+        text = tr(UI_CONTEXT, APP_MESSAGES["broken_scenario"]).replace("{id}", sid)
+        display(_message(text))
+        return
+    if sid not in collection.scenarios:
+        key = "unknown_scenario" if sid else "choose_scenario"
+        display(_message(tr(UI_CONTEXT, APP_MESSAGES[key]).replace("{id}", sid)))
+        return
     widget = ScenarioWidget(
         collection.scenarios[sid],
         collection.services,
@@ -124,7 +116,6 @@ def player(
         widget.language = change["new"]
 
     chooser.observe(switch, names="value")
-    tr = translator(project.locales_dir, code)
     back = {"lang": code, **({"profile": query["profile"]} if query.get("profile") else {})}
     links = w.HTML(
         APP_CSS + '<p class="wsp-app-links">'

@@ -134,13 +134,20 @@ def test_every_page_is_private_and_accessible(browser, course_id: Path, course_s
 def test_search_page_finds_a_chapter_without_other_hosts(
     page, course_id: Path, requests_seen
 ) -> None:
-    """Search works from disk: the search page alone loads the index and lists a chapter."""
+    """Search works from disk, in the course's language and without a script error: the search
+    page alone loads the index, lists a chapter and says how many pages it found."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto((course_id / "index.html").as_uri())
     page.get_by_role("searchbox").fill("penyelundupan")
     page.get_by_role("searchbox").press("Enter")
     page.locator("#search-results li a").first.wait_for()
     titles = page.locator("#search-results li a").all_inner_texts()
     assert any("penyelundupan" in t.lower() for t in titles), titles
+    page.get_by_text("Pencarian selesai, ditemukan").wait_for()
+    assert page.locator("#search-results h2").inner_text() == "Hasil pencarian"
+    assert errors == []
     assert requests_seen.external() == []
 
 

@@ -13,6 +13,7 @@ book's catalogs are compiled to ``.mo`` (with the fallback chain merged in) for 
 from __future__ import annotations
 
 import gettext
+import json
 import re
 import shutil
 import subprocess
@@ -372,7 +373,28 @@ def compile_book_catalogs(locales_dir: Path, language: Language, out_dir: Path) 
                             merged.add(msgid, msgstr)
         with (target / f"{domain}.mo").open("wb") as handle:
             write_mo(handle, merged)
+        if domain == "sphinx":
+            (target / "sphinx.js").write_text(_search_translations_js(merged, language.code))
     return out_dir
+
+
+def _search_translations_js(catalog: Catalog, code: str) -> str:
+    """The search page's strings for Sphinx's ``_static/translations.js`` (Sphinx copies a
+    ``sphinx.js`` it finds in ``locale_dirs``). Javanese, Sundanese and Sasak have none upstream,
+    and Sphinx's own files call ``Documentation.addTranslations``, whose plural function is built
+    with ``new Function``: the pages' Content-Security-Policy rightly forbids that. This file
+    only adds the messages (the default plural rule stays)."""
+    messages = {
+        str(m.id): str(m.string)
+        for m in catalog
+        if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string
+    }
+    body = json.dumps(messages, ensure_ascii=False, sort_keys=True, indent=1)
+    return (
+        "// Written by waspada from the merged 'sphinx' catalog; see catalogs.py.\n"
+        f"Object.assign(Documentation.TRANSLATIONS, {body});\n"
+        f"Documentation.LOCALE = {json.dumps(code)};\n"
+    )
 
 
 # -- status and check ---------------------------------------------------------------------------

@@ -59,6 +59,11 @@ APP_MESSAGES: dict[str, str] = {
     "gallery_title": "Scenarios",
     "facilitator_mode": "Facilitator mode",
     "choose_scenario": "Choose a scenario from the gallery.",
+    "unknown_scenario": "There is no scenario '{id}' in this course. Choose one from the gallery.",
+    "broken_scenario": (
+        "The scenario '{id}' cannot be shown: it has errors. The course author can list them "
+        "with 'waspada check'."
+    ),
     "scenario": "Scenario",
     "audience": "For",
     "methods": "Methods it teaches",
@@ -112,6 +117,9 @@ THEME_MESSAGES: dict[str, tuple[str, ...]] = {
         "next",
         "Search Results",
         "Searching",
+        "Preparing search...",
+        "Your search did not match any documents. Please make sure that all words are spelled "
+        "correctly and that you've selected enough categories.",
         "Please activate JavaScript to enable the search functionality.",
         "Search finished, found ${resultCount} page(s) matching the search query.",
     ),
