@@ -142,6 +142,19 @@ def test_chooser_lists_each_built_course(profiles_built: Path):
 
 
 @pytest.mark.build
+def test_each_page_names_its_course_in_the_header(profiles_built: Path):
+    """A trainer sees which course a page belongs to (the profile's title from profiles.yml)."""
+    for name in ("village", "health", "school"):
+        profile = PROJECT.profiles()[name]
+        title = profile.title
+        for page in (f"{profile.root}.html", "glossary.html"):
+            path = profiles_built / name / "en" / page
+            if path.is_file():
+                text = path.read_text(encoding="utf-8")
+                assert f'<span class="wsp-course">{title}</span>' in text, (name, page)
+
+
+@pytest.mark.build
 def test_handouts_carry_the_help_numbers_from_help_yml(profiles_built: Path):
     page = (profiles_built / "village" / "en" / "handouts" / "getting-help.html").read_text()
     services = yaml.safe_load((ROOT / "help.yml").read_text())["services"]

@@ -198,6 +198,9 @@ def _build_one(
         "latex_individualpages": False,
         "waspada_locales": str(project.locales_dir),
         "waspada_profile": profile,
+        "waspada_profile_title": (
+            project.profiles()[profile].title if profile in project.profiles() else ""
+        ),
         "waspada_profile_scenarios": scenarios,
         "waspada_profile_documents": documents,
         "waspada_lms": lms,

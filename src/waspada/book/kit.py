@@ -338,6 +338,7 @@ def setup_kit(app: Sphinx) -> None:
     app.connect("builder-inited", _lms_inited)
     app.connect("build-finished", _write_lms)
     app.add_config_value("waspada_profile", "full", "env", [str])
+    app.add_config_value("waspada_profile_title", "", "html", [str])  # shown in the header
     app.add_config_value("waspada_profile_scenarios", [], "env", [list])
     app.add_config_value("waspada_profile_documents", [], "env", [list])
     app.add_directive("help-services", HelpServicesDirective)

@@ -60,6 +60,16 @@ def _page_context(
         + f'\n<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
         + '\n<meta name="referrer" content="no-referrer">'
     )
+    title = app.config.waspada_profile_title
+    if title:  # the course this build is (profiles.yml), in the page's language
+        lang = _current(app)
+        context["course_title"] = (
+            title
+            if lang.code == "en"
+            else lookup_chain(_locales(app), lang, ("ui",))(
+                f"profile:{app.config.waspada_profile}", title
+            )
+        )
     if "body" not in context:
         return
     languages = _languages(app)
