@@ -63,6 +63,30 @@ def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
 
+def _sequence(node: Node | None) -> list[Node]:
+    return node.value if isinstance(node, SequenceNode) else []
+
+
+def _fields(
+    spec: Mapping[str, Node], fields: Mapping[str, str], ctx: str, about: str = ""
+) -> Iterator[Extracted]:
+    """Each field of ``spec`` named in ``fields`` (key: what it is) that holds text, as one
+    message in context ``ctx`` for translators described as "<about>: <what>"."""
+    for key, what in fields.items():
+        value = _text(spec.get(key))
+        if value:
+            yield _line(spec[key]), PGETTEXT, (ctx, value), [f"{about}: {what}" if about else what]
+
+
+def _key_messages(ending: Mapping[str, Node], ctx: str, about: str) -> Iterator[Extracted]:
+    """An ending's key messages: a list, or a single text."""
+    messages = ending.get("messages")
+    for item in messages.value if isinstance(messages, SequenceNode) else [messages]:
+        value = _text(item)
+        if value:
+            yield _line(item), PGETTEXT, (ctx, value), [f"{about}: key message"]
+
+
 def extract_scenario(
     fileobj: IO[bytes],
     keywords: Collection[str],
@@ -74,52 +98,29 @@ def extract_scenario(
     sid = _text(top.get("id"))
     if not sid:
         return
-    for key, what in (("title", "scenario title"), ("summary", "scenario summary")):
-        value = _text(top.get(key))
-        if value:
-            yield _line(top[key]), PGETTEXT, (sid, value), [what]
+    yield from _fields(top, {"title": "scenario title", "summary": "scenario summary"}, sid)
     if _text(top.get("kind")) == "check":
         yield from _extract_check(sid, top)
         return
     for nid, spec_node in _items(top.get("nodes")).items():
         spec = _items(spec_node)
         ctx = f"{sid}:{nid}"
-        for key, what in NODE_FIELDS.items():
-            value = _text(spec.get(key))
-            if value:
-                yield _line(spec[key]), PGETTEXT, (ctx, value), [f"node '{nid}': {what}"]
-        choices = spec.get("choices")
-        for choice_node in choices.value if isinstance(choices, SequenceNode) else []:
+        yield from _fields(spec, NODE_FIELDS, ctx, f"node '{nid}'")
+        for choice_node in _sequence(spec.get("choices")):
             choice = _items(choice_node)
             cid = _text(choice.get("id")) or _text(choice.get("target"))
-            if not cid:
-                continue
-            for key, what in CHOICE_FIELDS.items():
-                value = _text(choice.get(key))
-                if value:
-                    yield (
-                        _line(choice[key]),
-                        PGETTEXT,
-                        (f"{ctx}:{cid}", value),
-                        [f"node '{nid}', choice '{cid}': {what}"],
-                    )
+            if cid:
+                yield from _fields(
+                    choice, CHOICE_FIELDS, f"{ctx}:{cid}", f"node '{nid}', choice '{cid}'"
+                )
         ending = _items(spec.get("ending"))
-        for key, what in ENDING_FIELDS.items():
-            value = _text(ending.get(key))
-            if value:
-                yield _line(ending[key]), PGETTEXT, (ctx, value), [f"node '{nid}': {what}"]
-        messages = ending.get("messages")
-        items = messages.value if isinstance(messages, SequenceNode) else [messages]
-        for item in items:
-            value = _text(item)
-            if value:
-                yield _line(item), PGETTEXT, (ctx, value), [f"node '{nid}': key message"]
+        yield from _fields(ending, ENDING_FIELDS, ctx, f"node '{nid}'")
+        yield from _key_messages(ending, ctx, f"node '{nid}'")
 
 
 def _extract_check(sid: str, top: Mapping[str, Node]) -> Iterator[Extracted]:
     """A knowledge check: questions, options (ids a, b, c ... by position) and the result."""
-    questions = top.get("questions")
-    for question_node in questions.value if isinstance(questions, SequenceNode) else []:
+    for question_node in _sequence(top.get("questions")):
         question = _items(question_node)
         qid = _text(question.get("id"))
         if not qid:
@@ -128,32 +129,18 @@ def _extract_check(sid: str, top: Mapping[str, Node]) -> Iterator[Extracted]:
         if value:
             line = _line(question["text"])
             yield line, PGETTEXT, (f"{sid}:{qid}", value), [f"question '{qid}'"]
-        options = question.get("options")
-        for number, option_node in enumerate(
-            options.value if isinstance(options, SequenceNode) else [], 1
-        ):
+        for number, option_node in enumerate(_sequence(question.get("options")), 1):
             option = _items(option_node)
             oid = _text(option.get("id")) or chr(ord("a") + number - 1)
-            for key, what in (("label", "answer"), ("feedback", "why this answer is right or not")):
-                value = _text(option.get(key))
-                if value:
-                    yield (
-                        _line(option[key]),
-                        PGETTEXT,
-                        (f"{sid}:{qid}:{oid}", value),
-                        [f"question '{qid}', option {oid}: {what}"],
-                    )
+            yield from _fields(
+                option,
+                {"label": "answer", "feedback": "why this answer is right or not"},
+                f"{sid}:{qid}:{oid}",
+                f"question '{qid}', option {oid}",
+            )
     result = _items(top.get("result"))
-    ctx = f"{sid}:result"
-    for key, what in ENDING_FIELDS.items():
-        value = _text(result.get(key))
-        if value:
-            yield _line(result[key]), PGETTEXT, (ctx, value), [f"result: {what}"]
-    messages = result.get("messages")
-    for item in messages.value if isinstance(messages, SequenceNode) else [messages]:
-        value = _text(item)
-        if value:
-            yield _line(item), PGETTEXT, (ctx, value), ["result: key message"]
+    yield from _fields(result, ENDING_FIELDS, f"{sid}:result", "result")
+    yield from _key_messages(result, f"{sid}:result", "result")
 
 
 def extract_profiles(
@@ -165,16 +152,12 @@ def extract_profiles(
     """Yield the titles and descriptions of the course profiles (profiles.yml)."""
     top = _items(_read(fileobj))
     for name, spec_node in _items(top.get("profiles")).items():
-        spec = _items(spec_node)
-        for key, what in (("title", "course title"), ("description", "course description")):
-            value = _text(spec.get(key))
-            if value:
-                yield (
-                    _line(spec[key]),
-                    PGETTEXT,
-                    (f"profile:{name}", value),
-                    [f"course profile '{name}': {what}"],
-                )
+        yield from _fields(
+            _items(spec_node),
+            {"title": "course title", "description": "course description"},
+            f"profile:{name}",
+            f"course profile '{name}'",
+        )
 
 
 def extract_help(
@@ -188,12 +171,13 @@ def extract_help(
     for sid, spec_node in _items(top.get("services")).items():
         spec = _items(spec_node)
         ctx = f"help:{sid}"
-        for key, what in (("name", "service name"), ("description", "what the service does")):
-            value = _text(spec.get(key))
-            if value:
-                yield _line(spec[key]), PGETTEXT, (ctx, value), [f"help service '{sid}': {what}"]
-        contacts = spec.get("contacts")
-        for contact in contacts.value if isinstance(contacts, SequenceNode) else []:
+        yield from _fields(
+            spec,
+            {"name": "service name", "description": "what the service does"},
+            ctx,
+            f"help service '{sid}'",
+        )
+        for contact in _sequence(spec.get("contacts")):
             label = _items(contact).get("label")
             value = _text(label)
             if value and label is not None:
