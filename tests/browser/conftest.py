@@ -4,11 +4,14 @@ browser)."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -107,6 +110,51 @@ def axe_violations(page: object, selector: str | None = None) -> list[dict]:
         "async (sel) => await axe.run(sel ? document.querySelector(sel) : document)", selector
     )
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """A plain web server for ``directory`` on 127.0.0.1; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def watch_failed_requests(page: object) -> list[tuple[str, str]]:
+    """(url, reason) of every request the page could not make, from now on."""
+    failures: list[tuple[str, str]] = []
+    page.on(  # type: ignore[attr-defined]
+        "requestfailed", lambda request: failures.append((request.url, request.failure))
+    )
+    return failures
+
+
+def assert_policy_blocks_a_cdn_image(page: object, failures: list[tuple[str, str]]) -> None:
+    """Add an image from another host to the page: its Content-Security-Policy must report it
+    and stop the request before it is sent."""
+    blocked = page.evaluate(  # type: ignore[attr-defined]
+        """() => new Promise(resolve => {
+            document.addEventListener("securitypolicyviolation", e => resolve(e.blockedURI));
+            const img = document.createElement("img");
+            img.src = "https://cdn.example.org/font.png";
+            document.body.append(img);
+        })"""
+    )
+    assert blocked.startswith("https://cdn.example.org")
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    assert ("https://cdn.example.org/font.png", "csp") in failures  # never sent
 
 
 # -- a tiny course project built once per session --------------------------------------------

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 import zipfile
 from collections.abc import Iterator
 
@@ -14,7 +11,7 @@ import pytest
 
 from waspada.cli import main
 
-from .conftest import ROOT, VECTORS, _need
+from .conftest import ROOT, VECTORS, _need, serving
 from .test_book import shortest_route
 
 pytestmark = pytest.mark.browser
@@ -68,11 +65,6 @@ LMS_PAGE = """<!DOCTYPE html>
 """
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def lms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A test LMS on loopback: the SCORM package unpacked under course/, scorm-again as API."""
@@ -84,14 +76,8 @@ def lms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         archive.extractall(root / "course")
     (root / "scorm12.js").write_bytes(SCORM_AGAIN.read_bytes())
     (root / "index.html").write_text(LMS_PAGE, encoding="utf-8")
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(root) as base:
+        yield base
 
 
 def play_check(frame, payload: dict, wrong_first: bool) -> None:

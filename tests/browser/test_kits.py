@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, axe_violations
+from .conftest import ROOT, assert_policy_blocks_a_cdn_image, axe_violations, watch_failed_requests
 
 pytestmark = pytest.mark.browser
 
@@ -310,21 +310,10 @@ def test_facilitator_mode_passes_axe_with_tallies(page, tiny_book: Path) -> None
 def test_content_security_policy_forbids_other_hosts(page, tiny_book: Path) -> None:
     """A page that tried to load something from another host (say, a theme update adding a
     CDN font) is stopped by the page's own policy before any request leaves."""
-    failures: list[tuple[str, str]] = []
-    page.on("requestfailed", lambda request: failures.append((request.url, request.failure)))
+    failures = watch_failed_requests(page)
     page.goto((tiny_book / "facilitated.html").as_uri())
     page.locator(".wsp-root").wait_for()  # the player itself runs under the policy
-    blocked = page.evaluate(
-        """() => new Promise(resolve => {
-            document.addEventListener("securitypolicyviolation", e => resolve(e.blockedURI));
-            const img = document.createElement("img");
-            img.src = "https://cdn.example.org/font.png";
-            document.body.append(img);
-        })"""
-    )
-    assert blocked.startswith("https://cdn.example.org")
-    page.wait_for_timeout(200)
-    assert ("https://cdn.example.org/font.png", "csp") in failures  # never sent
+    assert_policy_blocks_a_cdn_image(page, failures)
 
 
 def test_a_page_loads_only_its_own_few_files_and_keeps_its_navigation(

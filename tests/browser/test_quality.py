@@ -8,20 +8,25 @@ no storage but localStorage keys of ours, and axe-core may find no serious or cr
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, RequestLog, axe_violations, running_voila
+from .conftest import (
+    ROOT,
+    RequestLog,
+    assert_policy_blocks_a_cdn_image,
+    axe_violations,
+    running_voila,
+    serving,
+    watch_failed_requests,
+)
 from .test_voila import open_player
 
 pytestmark = pytest.mark.browser
@@ -47,18 +52,8 @@ def course_id(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def course_server(course_id: Path) -> Iterator[str]:
     """A plain web server on 127.0.0.1 for the built course; yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(course_id))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(course_id) as base:
+        yield base
 
 
 def built_pages(folder: Path) -> list[str]:
@@ -197,23 +192,12 @@ def test_voila_gallery_and_player_pass_axe_and_show_nothing_of_the_server(
 def test_voila_pages_carry_a_policy_that_blocks_other_hosts(page, voila_url: str) -> None:
     """The player runs under a Content-Security-Policy that stops a request to another host
     (say, a widget that wanted a CDN font) before it leaves."""
-    failures: list[tuple[str, str]] = []
-    page.on("requestfailed", lambda request: failures.append((request.url, request.failure)))
+    failures = watch_failed_requests(page)
     sid = sorted(p.stem for p in (ROOT / "tests" / "vectors").glob("*.yml"))[0]
     response = page.goto(f"{voila_url}/voila/render/player.ipynb?scenario={sid}", timeout=60_000)
     assert "default-src 'self'" in response.headers["content-security-policy"]
     page.locator(".wsp-root").wait_for(timeout=60_000)  # the player itself runs under it
-    blocked = page.evaluate(
-        """() => new Promise(resolve => {
-            document.addEventListener("securitypolicyviolation", e => resolve(e.blockedURI));
-            const img = document.createElement("img");
-            img.src = "https://cdn.example.org/font.png";
-            document.body.append(img);
-        })"""
-    )
-    assert blocked.startswith("https://cdn.example.org")
-    page.wait_for_timeout(200)
-    assert ("https://cdn.example.org/font.png", "csp") in failures  # never sent
+    assert_policy_blocks_a_cdn_image(page, failures)
 
 
 def kernel_ids() -> set[str]:
