@@ -30,11 +30,11 @@ def _current(app: Sphinx) -> Language:
     return _languages(app).get(app.config.language or "en", ENGLISH)
 
 
-def _translate(app: Sphinx, message: str) -> str:
+def _translate(app: Sphinx, message: str, context: str = UI_CONTEXT) -> str:
     lang = _current(app)
     if lang.code == "en":
         return message
-    return lookup_chain(_locales(app), lang, ("ui",))(UI_CONTEXT, message)
+    return lookup_chain(_locales(app), lang, ("ui",))(context, message)
 
 
 # Every page may load only its own files: no script, style, font, image or connection from
@@ -62,14 +62,7 @@ def _page_context(
     )
     title = app.config.waspada_profile_title
     if title:  # the course this build is (profiles.yml), in the page's language
-        lang = _current(app)
-        context["course_title"] = (
-            title
-            if lang.code == "en"
-            else lookup_chain(_locales(app), lang, ("ui",))(
-                f"profile:{app.config.waspada_profile}", title
-            )
-        )
+        context["course_title"] = _translate(app, title, f"profile:{app.config.waspada_profile}")
     if "body" not in context:
         return
     languages = _languages(app)
