@@ -161,6 +161,12 @@ def assert_policy_blocks_a_cdn_image(page: object, failures: list[tuple[str, str
 
 VECTORS = ROOT / "tests" / "vectors"
 
+
+def first_vector_id() -> str:
+    """The id of the first shared vector scenario (tests/vectors), a short story to play."""
+    return sorted(VECTORS.glob("*.yml"))[0].stem
+
+
 XSS_SCENARIO = """\
 id: hostile-text
 title: "Hostile <b>title</b>"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import VECTORS, axe_violations
+from .conftest import VECTORS, axe_violations, first_vector_id
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_vectors_match_python_engine(page, tiny_book: Path, sid: str, case: dict
 
 
 def first_vector(tiny_book: Path) -> str:
-    return sorted(VECTORS.glob("*.yml"))[0].stem
+    return first_vector_id()
 
 
 def shortest_route(sid: str) -> list[int]:

@@ -23,6 +23,7 @@ from .conftest import (
     RequestLog,
     assert_policy_blocks_a_cdn_image,
     axe_violations,
+    first_vector_id,
     running_voila,
     serving,
     watch_failed_requests,
@@ -173,7 +174,7 @@ def test_voila_gallery_and_player_pass_axe_and_show_nothing_of_the_server(
     page.get_by_role("heading", name="Village sessions").wait_for(timeout=60_000)
     assert axe_violations(page) == []
     assert server_side_leaks(page.locator("body").inner_text(), tiny_course) == []
-    sid = sorted(p.stem for p in (ROOT / "tests" / "vectors").glob("*.yml"))[0]
+    sid = first_vector_id()
     open_player(page, voila_url, sid)
     page.locator(".wsp-choice").first.click()
     page.locator(".wsp-feedback").first.wait_for(timeout=30_000)
@@ -193,7 +194,7 @@ def test_voila_pages_carry_a_policy_that_blocks_other_hosts(page, voila_url: str
     """The player runs under a Content-Security-Policy that stops a request to another host
     (say, a widget that wanted a CDN font) before it leaves."""
     failures = watch_failed_requests(page)
-    sid = sorted(p.stem for p in (ROOT / "tests" / "vectors").glob("*.yml"))[0]
+    sid = first_vector_id()
     response = page.goto(f"{voila_url}/voila/render/player.ipynb?scenario={sid}", timeout=60_000)
     assert "default-src 'self'" in response.headers["content-security-policy"]
     page.locator(".wsp-root").wait_for(timeout=60_000)  # the player itself runs under it
@@ -229,7 +230,7 @@ def test_voila_reclaims_the_kernel_of_a_closed_page_and_keeps_an_open_one(
     """A page closed without goodbye (a tab killed, a phone gone) gives its kernel back once it
     has been idle for the cull time (here 2 s instead of 120 s); a page that stays open keeps
     its kernel past that time and still plays."""
-    sid = sorted(p.stem for p in (ROOT / "tests" / "vectors").glob("*.yml"))[0]
+    sid = first_vector_id()
     with running_voila(tiny_course, tmp_path / "voila.log", idle_seconds=2, cull_every=1) as (
         base,
         _pid,

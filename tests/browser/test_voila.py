@@ -9,7 +9,7 @@ import pytest
 
 from waspada.project import Project
 
-from .conftest import VECTORS, axe_violations
+from .conftest import axe_violations, first_vector_id
 from .test_book import shortest_route, vector_cases
 
 pytestmark = pytest.mark.browser
@@ -49,7 +49,7 @@ def test_player_makes_no_external_request_and_hides_code(
     page, voila_url: str, requests_seen, tiny_course: Path
 ) -> None:
     """The player loads nothing from other hosts, shows no source code, and passes axe-core."""
-    sid = sorted(p.stem for p in VECTORS.glob("*.yml"))[0]
+    sid = first_vector_id()
     open_player(page, voila_url, sid)
     click_route(page, shortest_route(sid))
     assert page.locator(".wsp-ending").is_visible()
@@ -81,7 +81,7 @@ def test_unknown_scenario_gets_a_friendly_message(page, voila_url: str) -> None:
 
 def test_language_switch_in_voila_keeps_the_step(page, voila_url: str) -> None:
     """Choosing another language in the player recompiles the text but keeps the group's step."""
-    sid = sorted(p.stem for p in VECTORS.glob("*.yml"))[0]
+    sid = first_vector_id()
     open_player(page, voila_url, sid)
     click_route(page, [1])
     node = page.locator(".wsp-root").get_attribute("data-wsp-node")
