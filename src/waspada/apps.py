@@ -174,26 +174,20 @@ def gallery(project: Project | None = None) -> None:
     # With ?profile=school the gallery shows that course's scenarios only, opening each in the
     # profile's mode (a school lesson: facilitator mode, for the class to decide together).
     profile = project.profiles().get(query.get("profile", ""))
+    # A scenario with errors is for `waspada check`, never for learners.
+    shown = {sid: s for sid, s in collection.stories.items() if sid not in collection.broken}
     groups: list[tuple[str, list[str]]]
     if profile is not None:
-        ids = [i for i in profile.scenario_ids(collection.stories) if i not in collection.broken]
-        groups = [(tr(f"profile:{profile.name}", profile.title), ids)]
+        groups = [(tr(f"profile:{profile.name}", profile.title), profile.scenario_ids(shown))]
     else:
         groups = [
-            (
-                tr("audience", name),
-                [
-                    sid
-                    for sid, s in collection.stories.items()
-                    if audience in s.audiences and sid not in collection.broken
-                ],
-            )
+            (tr("audience", name), [sid for sid, s in shown.items() if audience in s.audiences])
             for audience, name in AUDIENCE_NAMES.items()
         ]
     extra = {"profile": profile.name} if profile is not None else {}
     for heading_text, ids in groups:
         items = []
-        chosen = [collection.stories[sid] for sid in ids]
+        chosen = [shown[sid] for sid in ids]
         for scenario in sorted(chosen, key=lambda s: tr(s.id, s.title)):
             link = "player.ipynb?" + urlencode({"scenario": scenario.id, "lang": lang, **extra})
             facilitate = link + "&mode=facilitator"
