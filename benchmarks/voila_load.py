@@ -197,9 +197,15 @@ def pss_mb(pid: int) -> float:
     return rss_mb(pid)
 
 
-def memory(pid: int, measure=pss_mb) -> tuple[float, list[float]]:
-    """Memory of the Voila process and of each of its kernels, in MB (PSS by default)."""
-    return measure(pid), [measure(k) for k in descendants(pid) if is_kernel(k)]
+def kernel_pids(pid: int) -> list[int]:
+    return [k for k in descendants(pid) if is_kernel(k)]
+
+
+def memory(pid: int, measure=pss_mb, kernels: list[int] | None = None) -> tuple[float, list[float]]:
+    """Memory of the Voila process and of each of its kernels (``kernels``, or found now), in
+    MB (PSS by default)."""
+    found = kernel_pids(pid) if kernels is None else kernels
+    return measure(pid), [measure(k) for k in found]
 
 
 class Server:
@@ -449,11 +455,12 @@ async def classroom(args: argparse.Namespace, browser: object, tmp: Path) -> Non
 
     async def sample() -> None:
         while not stop_sampling.is_set():
-            voila_mb, kernels = memory(pid)
+            pids = kernel_pids(pid)  # one walk of the process tree for both measures
+            voila_mb, kernels = memory(pid, kernels=pids)
             total = voila_mb + sum(kernels)
             if total > peak["total"]:
                 peak.update(total=total, voila=voila_mb, kernel_mb=sum(kernels))
-            rss_voila, rss_kernels = memory(pid, rss_mb)
+            rss_voila, rss_kernels = memory(pid, rss_mb, pids)
             peak["rss"] = max(peak["rss"], rss_voila + sum(rss_kernels))
             peak["kernels"] = max(peak["kernels"], len(kernels))
             with contextlib.suppress(TimeoutError):
