@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__
 from .i18n.ui import cli_strings, ui_strings
+from .commandline import CommandError, load_one, print_problems, project_of
 from .project import Project, ProjectError
 from .scenario import (
     PlayError,
@@ -32,10 +33,6 @@ RANDOM_WALK_LIMIT = 10_000
 # Labels the terminal player shares with the browser front end (translated by `play --lang`).
 _UI: dict[str, str] = ui_strings()
 _CLI: dict[str, str] = cli_strings()
-
-
-class CommandError(Exception):
-    """A failure to report as one line, without a traceback."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,17 +230,8 @@ def _parser() -> argparse.ArgumentParser:
 # -- check ---------------------------------------------------------------------------------------
 
 
-def _project(args: argparse.Namespace) -> Project:
-    return Project.discover(args.project)
-
-
-def print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    project = _project(args)
+    project = project_of(args)
     files: list[Path] | None = None
     if args.paths:
         files = []
@@ -289,55 +277,14 @@ def _profile_problems(project: Project, collection: Any) -> list[Problem]:
 # -- play ----------------------------------------------------------------------------------------
 
 
-def _load_one(args: argparse.Namespace) -> tuple[Scenario, dict[str, Service]]:
-    path = Path(args.scenario)
-    if path.suffix in (".yml", ".yaml") or path.exists():
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        project = None
-        for where in (args.project, path.resolve().parent, None):
-            try:
-                project = Project.discover(where)
-                break
-            except ProjectError:
-                continue
-        if project is None:
-            from .scenario import load_collection
-
-            collection = load_collection([path], None)
-        else:
-            collection = project.load([path])
-    else:
-        project = _project(args)
-        # Load just that file when it is named after the id, so a broken draft elsewhere in the
-        # project does not stop anyone playing a finished scenario.
-        named = [p for p in project.scenario_files() if p.stem == args.scenario]
-        collection = project.load(named or None)
-    if collection.errors:
-        print_problems(collection.errors)
-        raise CommandError("the scenario has errors; fix them first (see above)")
-    if path.suffix in (".yml", ".yaml"):
-        if not collection.scenarios:
-            raise CommandError(f"{path}: no scenario could be loaded")
-        return next(iter(collection.scenarios.values())), collection.services
-    if args.scenario not in collection.scenarios:
-        from .scenario.problems import suggest
-
-        raise CommandError(
-            f"no scenario with id '{args.scenario}'"
-            f"{suggest(args.scenario, list(collection.scenarios))}"
-        )
-    return collection.scenarios[args.scenario], collection.services
-
-
 def cmd_play(args: argparse.Namespace) -> int:
-    scenario, services = _load_one(args)
+    scenario, services = load_one(args)
     if args.lang != "en":
         from .i18n import translator
         from .i18n.catalogs import load_languages
         from .scenario import translate_scenario, translate_service
 
-        project = _project(args)
+        project = project_of(args)
         if args.lang not in load_languages(project.locales_dir):
             raise CommandError(f"unknown language '{args.lang}'; see locales/languages.yml")
         translate = translator(project.locales_dir, args.lang)
@@ -580,7 +527,7 @@ def _play_random(scenario: Scenario, args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .book.build import build_course
 
-    project = _project(args)
+    project = project_of(args)
     collection = project.load()
     if collection.errors:
         print_problems(collection.problems)
@@ -610,7 +557,7 @@ def _langs(args: argparse.Namespace, project: Project) -> list[str]:
 def cmd_i18n_extract(args: argparse.Namespace) -> int:
     from .i18n.catalogs import extract_book_templates, extract_code_templates
 
-    project = _project(args)
+    project = project_of(args)
     written = extract_code_templates(
         project.root, project.scenario_files(), project.help_file, project.locales_dir
     )
@@ -629,7 +576,7 @@ def cmd_i18n_extract(args: argparse.Namespace) -> int:
 def cmd_i18n_update(args: argparse.Namespace) -> int:
     from .i18n.catalogs import load_languages, update_catalogs
 
-    project = _project(args)
+    project = project_of(args)
     written = update_catalogs(
         project.locales_dir, load_languages(project.locales_dir), _langs(args, project)
     )
@@ -640,7 +587,7 @@ def cmd_i18n_update(args: argparse.Namespace) -> int:
 def cmd_i18n_compile(args: argparse.Namespace) -> int:
     from .i18n.catalogs import compile_book_catalogs, load_languages
 
-    project = _project(args)
+    project = project_of(args)
     languages = load_languages(project.locales_dir)
     for code in _langs(args, project):
         out = compile_book_catalogs(
@@ -653,7 +600,7 @@ def cmd_i18n_compile(args: argparse.Namespace) -> int:
 def cmd_i18n_status(args: argparse.Namespace) -> int:
     from .i18n.catalogs import coverage, load_languages
 
-    project = _project(args)
+    project = project_of(args)
     languages = load_languages(project.locales_dir)
     wanted = _langs(args, project)
     rows = [row for row in coverage(project.locales_dir, languages) if row.lang in wanted]
@@ -682,7 +629,7 @@ def cmd_i18n_status(args: argparse.Namespace) -> int:
 def cmd_i18n_add(args: argparse.Namespace) -> int:
     from .i18n.catalogs import add_language
 
-    project = _project(args)
+    project = project_of(args)
     fallback = [code for code in args.fallback.split(",") if code and code != "en"]
     try:
         written = add_language(
@@ -706,7 +653,7 @@ def cmd_i18n_add(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    project = _project(args)
+    project = project_of(args)
     project.require_profiles([args.profile] if args.profile else [])
     project.require_languages([args.lang] if args.lang else [])
     return serve(

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..commandline import CommandError, load_one, print_problems, project_of
 from ..scenario.problems import Location, Problem, sort_problems
 
 if TYPE_CHECKING:
@@ -224,7 +225,6 @@ def add_export_packages(formats: argparse._SubParsersAction) -> None:  # type: i
 
 def _write_new(output: Path, data: str | bytes, force: bool) -> str:
     """Write a file unless it exists (and --force is not given); return its shown name."""
-    from ..cli import CommandError
 
     shown = _shown(output)
     if output.exists() and not force:
@@ -249,12 +249,11 @@ def _size(data: bytes) -> str:
 
 
 def cmd_export_html(args: argparse.Namespace) -> int:
-    from ..cli import CommandError, _load_one
     from ..payload import scenario_payload
     from ..project import Project, ProjectError
     from .standalone import standalone_html
 
-    scenario, services = _load_one(args)
+    scenario, services = load_one(args)
     try:
         project = Project.discover(args.project)
     except ProjectError:
@@ -299,7 +298,6 @@ def _read_text(path: Path) -> tuple[str | None, Problem | None]:
 
 
 def cmd_import_twee(args: argparse.Namespace) -> int:
-    from ..cli import CommandError, print_problems
     from ..project import Project, ProjectError
     from ..scenario import load_help, load_scenario_text, validate
     from .twee import read_twee
@@ -367,10 +365,9 @@ def cmd_import_twee(args: argparse.Namespace) -> int:
 
 
 def cmd_export_twee(args: argparse.Namespace) -> int:
-    from ..cli import CommandError, _load_one
     from .twee import scenario_to_twee
 
-    scenario, _services = _load_one(args)
+    scenario, _services = load_one(args)
     try:
         text = scenario_to_twee(scenario)
     except ValueError as exc:
@@ -411,7 +408,6 @@ def _build_for_export(
 ) -> tuple[Path, Path]:
     """Build the wanted profiles and languages for a package; return the site and zip folders."""
     from ..book.build import build_course
-    from ..cli import CommandError
 
     site = project.build_dir / "export" / f"{fmt}-site"
     code = build_course(project, langs, profiles=profiles, output=site, lms=fmt == "scorm")
@@ -422,11 +418,10 @@ def _build_for_export(
 
 
 def cmd_export_kolibri(args: argparse.Namespace) -> int:
-    from ..cli import CommandError, _project
     from ..i18n import available_languages
     from .packages import zip_folder
 
-    project = _project(args)
+    project = project_of(args)
     if project.load().errors:
         raise CommandError("the scenarios have errors; run 'waspada check' and fix them first")
     profiles = _split(args.profile) or project.profile_names()
@@ -444,11 +439,10 @@ def cmd_export_kolibri(args: argparse.Namespace) -> int:
 
 def cmd_export_scorm(args: argparse.Namespace) -> int:
     from .. import COURSE_ID
-    from ..cli import CommandError, _project
     from ..i18n import translator
     from .packages import Sco, course_files, page_title, scorm_manifest, zip_folder
 
-    project = _project(args)
+    project = project_of(args)
     project.require_profiles([args.profile])
     project.require_languages([args.lang])
     profile = project.profiles()[args.profile]
