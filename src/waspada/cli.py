@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .i18n.ui import cli_strings, ui_strings
 from .commandline import CommandError, load_one, print_problems, project_of
+from .i18n.ui import cli_strings, ui_strings
 from .project import Project, ProjectError
 from .scenario import (
     PlayError,
