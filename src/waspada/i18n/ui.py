@@ -29,7 +29,7 @@ UI_MESSAGES: dict[str, str] = {
     "choose": "What should happen next?",
     "key_messages": "Key messages",
     "get_help": "Where to get help",
-    "last_checked": "Number last checked",
+    "last_checked": "Source checked",
     "ending_safe": "Safe ending",
     "ending_mixed": "Mixed ending",
     "ending_harmed": "Harmful ending",
