@@ -8,6 +8,7 @@ translator sends is scanned for them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -17,6 +18,7 @@ BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e"  # embeddings, pop, overrides
     "\u2066\u2067\u2068\u2069"  # isolates
 )
+_BIDI = re.compile(f"[{''.join(sorted(BIDI_CONTROLS))}]")
 
 
 def bidi_controls(text: str) -> Iterator[tuple[int, int, str]]:
@@ -25,12 +27,9 @@ def bidi_controls(text: str) -> Iterator[tuple[int, int, str]]:
     >>> list(bidi_controls("call 129\\nor \\u202e921"))
     [(2, 4, '\\u202e')]
     """
-    line, start = 1, 0
-    for index, char in enumerate(text):
-        if char == "\n":
-            line, start = line + 1, index + 1
-        elif char in BIDI_CONTROLS:
-            yield line, index - start + 1, char
+    for match in _BIDI.finditer(text):
+        at = match.start()
+        yield text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1, match.group()
 
 
 def describe(char: str) -> str:
