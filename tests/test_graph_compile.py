@@ -211,7 +211,7 @@ def test_translated_strings_reach_the_payload(minimal):
         "value": "129",
         "href": "tel:129",
     }
-    assert sapa["checked"] == "2026-11-27"
+    assert sapa["checked"] == "2026-12-06"
 
 
 def test_help_entries_come_from_the_services_in_order():
