@@ -196,7 +196,7 @@ def test_check_finds_placeholder_and_markup_mismatches(tmp_path: Path) -> None:
     found = errors(locales, tmp_path)
     assert len(found) == 2
     assert found[0].startswith("locales/id/LC_MESSAGES/ui.po:") and "placeholders" in found[0]
-    assert "markup differs" in found[1]
+    assert "adds the link target bantuan.md" in found[1]
 
 
 def test_check_accepts_a_faithful_translation(tmp_path: Path) -> None:

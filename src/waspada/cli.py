@@ -542,9 +542,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _langs(args: argparse.Namespace, project: Project) -> list[str]:
-    from .i18n.catalogs import SOURCE, load_languages
+    """The languages ``--lang`` names (all but English without it): only codes that
+    languages.yml declares without problems, since each becomes a folder name."""
+    from .i18n.catalogs import SOURCE
+    from .i18n.languages import read_languages
 
-    languages = load_languages(project.locales_dir)
+    languages, problems = read_languages(project.locales_dir)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        print_problems(errors)
+        raise CommandError("locales/languages.yml has errors (see above); fix them first")
     wanted = [code for item in (args.lang or []) for code in item.split(",") if code]
     unknown = [code for code in wanted if code not in languages]
     if unknown:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..i18n import available_languages
 from ..profiles import DEFAULT_PROFILE
-from ..project import Project
+from ..project import Project, ProjectError
 
 PARALLEL_BUILDS = 2
 
@@ -26,6 +26,7 @@ def build_course(
     lms: bool = False,
 ) -> int:
     """Build each wanted profile in each wanted language into ``output/<profile>/<lang>/``."""
+    refuse_broken_translations(project, langs)
     known = dict(available_languages(project.locales_dir))
     wanted = langs or list(known)
     chosen = profiles or project.profile_names()
@@ -81,6 +82,47 @@ def build_course(
         f"in {out}; open {out / 'index.html'} in a browser"
     )
     return 0
+
+
+def refuse_broken_translations(project: Project, langs: list[str] | None) -> None:
+    """Raise ProjectError, after printing each problem, if languages.yml or a catalog that the
+    wanted languages read (their own and their fallbacks') has an error.
+
+    The whole run is refused, not just the broken language: a site with one language missing
+    or stale is easily published by mistake, and the fix is quick (``waspada check`` names each
+    problem); ``--lang`` builds the languages whose chains are sound. A broken message is not
+    quietly replaced by its fallback either: the author would never hear of a hostile or
+    mistaken translation (the player and exports, which cannot stop, do fall back).
+    """
+    from ..commandline import print_problems
+    from ..i18n.catalogs import check_catalogs, load_languages
+
+    languages = load_languages(project.locales_dir)
+    chains = {
+        code
+        for lang in (langs or list(languages))
+        if lang in languages
+        for code in languages[lang].chain
+    }
+    problems = check_catalogs(project.locales_dir, languages, project.root, chains)
+    errors = [p for p in problems if p.is_error]
+    if not errors:
+        return
+    print_problems(errors)
+    # Catalogs are shown as locales/<code>/LC_MESSAGES/<domain>.po.
+    broken = sorted(
+        {Path(p.location.file).parts[-3] for p in errors if p.location.file.endswith(".po")}
+    )
+    parts = [f"the translations of {', '.join(broken)}"] if broken else []
+    if any(p.location.file.endswith("languages.yml") for p in errors):
+        parts.insert(0, "locales/languages.yml")
+    what = " and ".join(parts) + (
+        " has errors" if len(parts) == 1 and not broken else " have errors"
+    )
+    hint = "" if "languages.yml" in what else " or build only other languages with --lang"
+    raise ProjectError(
+        f"{what} (see above); nothing was built. Fix them ('waspada check' lists them){hint}"
+    )
 
 
 def write_chooser(out: Path, project: Project, known: dict[str, str]) -> None:
@@ -205,8 +247,11 @@ def _build_one(
         "waspada_profile_documents": documents,
         "waspada_lms": lms,
     }
+    languages = load_languages(project.locales_dir)
+    if lang not in languages:  # the code names folders: only a declared, valid one will do
+        print(f"unknown language '{lang}' (see locales/languages.yml)", file=sys.stderr)
+        return 2
     if lang != "en":
-        languages = load_languages(project.locales_dir)
         compiled = compile_book_catalogs(
             project.locales_dir, languages[lang], project.build_dir / "locale"
         )

@@ -13,9 +13,11 @@ book's catalogs are compiled to ``.mo`` (with the fallback chain merged in) for 
 from __future__ import annotations
 
 import gettext
+import io
 import json
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -23,7 +25,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
@@ -31,7 +32,11 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from .. import __version__
 from ..scenario.model import AUDIENCES, MODUS_NAMES
 from ..scenario.problems import Location, Problem, Severity
+from ..textsafety import bidi_controls, bidi_message
 from .extract import extract_help, extract_profiles, extract_scenario
+from .languages import ENGLISH as ENGLISH
+from .languages import SOURCE, Language, in_cldr, is_code, read_languages
+from .safety import compare, usable
 from .ui import (
     APP_MESSAGES,
     AUDIENCE_NAMES,
@@ -42,54 +47,25 @@ from .ui import (
     UI_MESSAGES,
 )
 
-SOURCE = "en"
 CODE_DOMAINS = ("scenarios", "ui")
 INDONESIAN_TAG = "Indonesian: "
+# The largest catalog of the course is under 1 MB; one eight times larger is no translation,
+# and reading it whole could exhaust a small machine's memory.
+MAX_CATALOG_BYTES = 8 << 20
 
 
-@dataclass(frozen=True)
-class Language:
-    code: str
-    english: str
-    native: str
-    fallback: tuple[str, ...]
-    cldr: str
-    status: str
-    register: str = ""
+class CatalogError(Exception):
+    """A catalog that cannot be used at all; ``problem`` says where and why."""
 
-    @property
-    def chain(self) -> tuple[str, ...]:
-        """This language, then its fallbacks, ending with the source language."""
-        out = [self.code, *self.fallback]
-        return tuple(out if out[-1] == SOURCE else [*out, SOURCE])
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status != "reviewed"
-
-
-ENGLISH = Language("en", "English", "English", (), "en", "reviewed")
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 def load_languages(locales_dir: Path) -> dict[str, Language]:
-    """The course languages, English first."""
-    path = locales_dir / "languages.yml"
-    out = {"en": ENGLISH}
-    if not path.is_file():
-        return out
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    for code, info in (data.get("languages") or {}).items():
-        info = info or {}
-        out[code] = Language(
-            code=code,
-            english=info.get("english", code),
-            native=info.get("native", code),
-            fallback=tuple(info.get("fallback") or ()),
-            cldr=info.get("cldr", "en"),
-            status=info.get("status", "draft"),
-            register=info.get("register", ""),
-        )
-    return out
+    """The course languages, English first: only those languages.yml declares without a
+    problem (``waspada check`` lists the problems), so every code is safe as a folder name."""
+    return read_languages(locales_dir)[0]
 
 
 def templates_dir(locales_dir: Path) -> Path:
@@ -100,19 +76,9 @@ def po_path(locales_dir: Path, lang: str, domain: str) -> Path:
     return locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def _in_cldr(lang: str) -> bool:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
-
-
 def _new_catalog(domain: str, lang: str | None = None) -> Catalog:
     catalog = Catalog(
-        locale=lang if lang and _in_cldr(lang) else None,
+        locale=lang if lang and in_cldr(lang) else None,
         domain=domain,
         project="Waspada",
         version=__version__,
@@ -155,6 +121,66 @@ def _write(catalog: Catalog, path: Path, *, template: bool = False) -> None:
 def _read(path: Path) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle, abort_invalid=True)
+
+
+def read_translations(path: Path, shown: str | None = None) -> Catalog:
+    """A translator's .po file, read as untrusted input: a regular file inside its folder, of
+    a sane size, UTF-8 throughout. Raises :class:`CatalogError` naming what is wrong."""
+    name = shown or str(path)
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        raise CatalogError(
+            Problem(Location(name), f"cannot read the catalog: {exc.strerror}")
+        ) from exc
+    if path.is_symlink():
+        raise CatalogError(
+            Problem(
+                Location(name),
+                "the catalog is a symbolic link; put the .po file itself here",
+            )
+        )
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise CatalogError(
+            Problem(Location(name), f"the catalog is {kind}; put a .po file here or remove it")
+        )
+    if info.st_size > MAX_CATALOG_BYTES:
+        raise CatalogError(
+            Problem(
+                Location(name),
+                f"the catalog is {info.st_size:,} bytes, more than the limit of "
+                f"{MAX_CATALOG_BYTES:,}; a translation is never this large: restore the file "
+                "from the repository or from Weblate",
+            )
+        )
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError(
+            Problem(
+                Location(name, line, 1),
+                "the catalog is not UTF-8; save it as UTF-8 (Poedit: Catalog > Properties)",
+            )
+        ) from exc
+    try:
+        catalog = read_po(io.BytesIO(data), abort_invalid=True, charset="utf-8")
+    except PoFileError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
+        raise CatalogError(
+            Problem(
+                Location(name, line, 1),
+                f"the catalog cannot be read ({exc}); fix the quoting or open it in Poedit, "
+                "which shows the broken entry",
+            )
+        ) from exc
+    except (ValueError, LookupError, RecursionError) as exc:
+        raise CatalogError(
+            Problem(Location(name, 1, 1), f"the catalog cannot be read ({exc}); fix its header")
+        ) from exc
+    return catalog
 
 
 # -- extract ------------------------------------------------------------------------------------
@@ -293,13 +319,32 @@ _cache: dict[tuple[str, int], Catalog] = {}
 
 
 def read_catalog(path: Path) -> Catalog | None:
-    """A .po file, cached by modification time (payloads are compiled many times per build)."""
-    if not path.is_file():
+    """A .po file, cached by modification time (payloads are compiled many times per build).
+
+    None where there is none, or where it cannot be used (``waspada check`` says why): its
+    messages then come from the next language of the chain.
+    """
+    try:
+        info = path.lstat()
+    except OSError:
         return None
-    key = (str(path), path.stat().st_mtime_ns)
+    key = (str(path), info.st_mtime_ns)
     if key not in _cache:
-        _cache[key] = _read(path)
+        try:
+            _cache[key] = read_translations(path)
+        except CatalogError:
+            return None
     return _cache[key]
+
+
+def _translation(catalog: Catalog, message: str, context: str | None) -> str | None:
+    """The catalog's translation of ``message``, if it has a usable one."""
+    found = catalog.get(message, context)
+    if found is None or not found.string or found.fuzzy or not isinstance(found.string, str):
+        return None
+    text = str(found.string)
+    # A translation that adds markup, a link or a placeholder of its own is not used.
+    return text if usable(message, text) else None
 
 
 def lookup_chain(locales_dir: Path, language: Language, domains: Iterable[str]):
@@ -314,9 +359,9 @@ def lookup_chain(locales_dir: Path, language: Language, domains: Iterable[str]):
 
     def translate(context: str, message: str) -> str:
         for catalog in catalogs:
-            found = catalog.get(message, context or None)
-            if found is not None and found.string and not found.fuzzy:
-                return str(found.string)
+            found = _translation(catalog, message, context or None)
+            if found is not None:
+                return found
         return message
 
     return translate
@@ -342,6 +387,8 @@ def compile_book_catalogs(locales_dir: Path, language: Language, out_dir: Path) 
     Sphinx reads one catalog per language; merging the chain here is what makes a Sasak page
     show Indonesian (not English) where Sasak has no translation yet, theme strings included.
     """
+    if not is_code(language.code):  # the code names a folder: never one from outside
+        raise ValueError(f"'{language.code}' is not a language code")
     target = out_dir / language.code / "LC_MESSAGES"
     if target.exists():
         shutil.rmtree(target)
@@ -356,9 +403,9 @@ def compile_book_catalogs(locales_dir: Path, language: Language, out_dir: Path) 
             for message in catalog or []:
                 if (
                     message.id
-                    and message.string
-                    and not message.fuzzy
+                    and isinstance(message.id, str)
                     and merged.get(message.id, message.context) is None
+                    and _translation(catalog, message.id, message.context) is not None
                 ):
                     merged.add(message.id, message.string, context=message.context)
             if domain in THEME_MESSAGES:
@@ -437,78 +484,136 @@ def coverage(locales_dir: Path, languages: dict[str, Language]) -> list[Coverage
     return rows
 
 
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-_MARKUP = re.compile(r"\{[a-z:-]+\}`|\]\([^)\s]+\)|`[^`]+`|\*\*|(?<!\*)\*(?!\*)")
+# A plural rule is arithmetic on n: anything else in the header is not one.
+_PLURAL_FORMS = re.compile(
+    r"\s*nplurals\s*=\s*[1-6]\s*;\s*plural\s*=\s*[n0-9\s()?:<>=!&|%+*/-]+;?\s*"
+)
 
 
-def _markup(text: str) -> list[str]:
-    """Markup a translation must keep: roles, link targets, code, emphasis markers."""
-    found = _MARKUP.findall(text)
-    # Link texts and code may be translated; the targets and the number of markers may not.
-    return sorted(m if m.startswith(("](", "{")) else m[0] for m in found)
-
-
-def check_catalogs(locales_dir: Path, languages: dict[str, Language], root: Path) -> list[Problem]:
-    """Broken catalogs: syntax, fuzzy headers, and placeholders or markup unlike the source's."""
-    problems: list[Problem] = []
+def check_catalogs(
+    locales_dir: Path,
+    languages: dict[str, Language],
+    root: Path,
+    codes: Iterable[str] | None = None,
+) -> list[Problem]:
+    """languages.yml, then each language's catalogs (only ``codes``' if given): syntax,
+    headers, and translations that add markup, links or placeholders their English lacks."""
+    _, problems = read_languages(locales_dir, _shown(locales_dir / "languages.yml", root))
+    wanted = set(languages if codes is None else codes)
     for code in languages:
-        if code == SOURCE:
+        if code == SOURCE or code not in wanted:
             continue
         folder = locales_dir / code / "LC_MESSAGES"
         for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-            shown = path.relative_to(root).as_posix()
-            syntax = _msgfmt_problems(path, shown)
-            if syntax:
-                problems += syntax
-                continue
-            try:
-                catalog = _read(path)
-            except PoFileError as exc:
-                line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
-                problems.append(
-                    Problem(
-                        Location(shown, line, 1),
-                        f"the catalog cannot be read ({exc}); fix the quoting "
-                        "or open it in Poedit, which shows the broken entry",
-                    )
-                )
-                continue
-            if catalog.fuzzy:
-                problems.append(
-                    Problem(
-                        Location(shown, 1, 1),
-                        "the catalog header is marked "
-                        "fuzzy, so gettext would skip the whole file; remove "
-                        "'#, fuzzy' above the first msgid",
-                    )
-                )
-            text = path.read_text(encoding="utf-8")
-            for message in catalog:
-                if not message.id or not message.string or message.fuzzy:
-                    continue
-                line = _line_of(text, message)
-                source, target = str(message.id), str(message.string)
-                wanted, got = set(_PLACEHOLDER.findall(source)), set(_PLACEHOLDER.findall(target))
-                if wanted != got:
-                    problems.append(
-                        Problem(
-                            Location(shown, line, 1),
-                            f"the translation's placeholders {sorted(got)} differ from the "
-                            f"source's {sorted(wanted)}; "
-                            "keep every {name} exactly as in the English",
-                        )
-                    )
-                if _markup(source) != _markup(target):
-                    problems.append(
-                        Problem(
-                            Location(shown, line, 1),
-                            "the translation's markup differs from the source (links, roles, "
-                            "`code` or * emphasis); keep each link target and marker as in the "
-                            "English",
-                            Severity.ERROR,
-                        )
-                    )
+            problems += check_catalog(path, _shown(path, root))
     return problems
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_catalog(path: Path, shown: str) -> list[Problem]:
+    """Every problem of one translator's .po file, each at the line of its msgstr."""
+    try:
+        catalog = read_translations(path, shown)
+    except CatalogError as exc:
+        return [exc.problem]
+    # Only now, with a regular file of sane size: msgfmt would wait forever on a FIFO.
+    syntax = _msgfmt_problems(path, shown)
+    if syntax:
+        return syntax
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    problems: list[Problem] = []
+    header = _header_problems(catalog, lines, shown)
+    problems += header
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        plural = isinstance(message.id, (tuple, list))
+        strings = list(message.string) if plural else [message.string]
+        if not any(strings):
+            continue
+        line = _msgstr_line(lines, message.lineno or 0)
+        where = Location(shown, line, 1)
+        if plural and len(strings) != catalog.num_plurals:
+            problems.append(
+                Problem(
+                    where,
+                    f"the message has {len(strings)} plural forms but the header's Plural-Forms "
+                    f"says {catalog.num_plurals}; give one msgstr[n] for each",
+                )
+            )
+        source = str(message.id[-1] if plural else message.id)
+        for string in strings:
+            for finding in compare(source, str(string or "")) if string else ():
+                severity = Severity.ERROR if finding.error else Severity.WARNING
+                problems.append(Problem(where, finding.message, severity))
+        problems += _bidi_problems(lines, line, shown)
+    return problems
+
+
+def _header_problems(catalog: Catalog, lines: list[str], shown: str) -> list[Problem]:
+    def line_of(needle: str) -> int:
+        return next((i + 1 for i, line in enumerate(lines) if needle in line), 1)
+
+    problems = []
+    if catalog.fuzzy:
+        problems.append(
+            Problem(
+                Location(shown, line_of("#, fuzzy"), 1),
+                "the catalog header is marked fuzzy, so gettext would skip the whole file; "
+                "remove '#, fuzzy' above the first msgid",
+            )
+        )
+    if str(catalog.charset).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        problems.append(
+            Problem(
+                Location(shown, line_of("Content-Type:"), 1),
+                f"the catalog declares charset={catalog.charset}; course catalogs are UTF-8: "
+                "write 'Content-Type: text/plain; charset=UTF-8' and save the file as UTF-8",
+            )
+        )
+    forms = next((ln for ln in lines if ln.startswith('"Plural-Forms:')), None)
+    if forms is not None:
+        value = forms.removeprefix('"Plural-Forms:').removesuffix('"').removesuffix("\\n")
+        if not _PLURAL_FORMS.fullmatch(value):
+            problems.append(
+                Problem(
+                    Location(shown, line_of('"Plural-Forms:'), 1),
+                    "the Plural-Forms header is not a plural rule (only 'nplurals=N; "
+                    "plural=EXPR;' with n, numbers and operators); copy the rule for your "
+                    "language from the gettext manual",
+                )
+            )
+    return problems
+
+
+def _msgstr_line(lines: list[str], msgid_line: int) -> int:
+    """The line of the msgstr that follows the msgid on ``msgid_line`` (both from 1)."""
+    for index in range(max(msgid_line - 1, 0), len(lines)):
+        if lines[index].startswith("msgstr"):
+            return index + 1
+    return msgid_line
+
+
+def _bidi_problems(lines: list[str], msgstr_line: int, shown: str) -> list[Problem]:
+    """Bidi controls in the msgstr starting on ``msgstr_line``, at their line and column."""
+    out = []
+    index = msgstr_line - 1
+    while 0 <= index < len(lines) and (
+        index == msgstr_line - 1 or lines[index].startswith(('"', "msgstr["))
+    ):
+        for _, column, char in bidi_controls(lines[index]):
+            out.append(
+                Problem(Location(shown, index + 1, column), bidi_message(char), Severity.WARNING)
+            )
+        index += 1
+    return out
 
 
 def _msgfmt_problems(path: Path, shown: str) -> list[Problem]:
@@ -518,12 +623,17 @@ def _msgfmt_problems(path: Path, shown: str) -> list[Problem]:
     if msgfmt is None:
         return []
     # Placeholders and markup are checked below with messages of our own.
-    result = subprocess.run(
-        [msgfmt, "--check-header", "--check-domain", "-o", "/dev/null", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        result = subprocess.run(
+            [msgfmt, "--check-header", "--check-domain", "-o", "/dev/null", str(path)],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        return [Problem(Location(shown), "msgfmt did not finish reading the catalog in 60 s")]
     if result.returncode == 0:
         return []
     problems = []
@@ -542,12 +652,6 @@ def _msgfmt_problems(path: Path, shown: str) -> list[Problem]:
                 )
             )
     return problems or [Problem(Location(shown), f"msgfmt rejects the catalog: {result.stderr}")]
-
-
-def _line_of(text: str, message) -> int:
-    needle = 'msgid "' + str(message.id).split("\n")[0][:40].replace('"', '\\"')
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else 0
 
 
 # -- add ----------------------------------------------------------------------------------------
