@@ -24,7 +24,7 @@ def test_private_by_default_and_hardened() -> None:
     ):
         assert flag in command
     assert any(f.startswith("--MappingKernelManager.cull_idle_timeout=") for f in command)
-    assert command[command.index("voila") + 1] == str(ROOT / "widgets")
+    assert command[command.index("waspada.voila_server") + 1] == str(ROOT / "widgets")
 
 
 def test_lan_flag_opens_to_the_classroom() -> None:
@@ -88,3 +88,118 @@ def test_player_explains_a_missing_or_broken_scenario_in_the_learners_language(
     assert "Tidak ada skenario 'no-such-story'" in texts[0]
     assert "Skenario 'broken-story' tidak dapat ditampilkan" in texts[1]
     assert "waspada check" in texts[1] and ".yml" not in texts[1]
+    # Neither page is a dead end: a way back to the gallery (same language) and the Quick exit.
+    for text in texts:
+        assert '<a href="gallery.ipynb?lang=id">← Skenario</a>' in text
+        assert '<a class="wsp-quick-exit-page" href="about:blank">Keluar cepat</a>' in text
+
+
+# -- the room: how many kernels, how fast one address -----------------------------------------
+
+
+def test_kernel_cap_follows_the_free_memory(tmp_path: Path) -> None:
+    """(available - 1 GB) / 70 MB kernels, never fewer than 4 nor more than 60."""
+    from waspada.room import available_memory_mb, default_max_kernels
+
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal: 8000000 kB\nMemAvailable:    3145728 kB\n", encoding="ascii")
+    assert available_memory_mb(meminfo) == 3072
+    assert default_max_kernels(3072) == 29  # (3072 - 1024) // 70
+    assert default_max_kernels(800) == 4
+    assert default_max_kernels(64_000) == 60
+    assert default_max_kernels(None) == 20  # memory unknown
+    assert "--WaspadaKernelManager.max_kernels=7" in voila_command(Project(ROOT), max_kernels=7)
+    assert (
+        "--VoilaConfiguration.multi_kernel_manager_class=waspada.voila_server.WaspadaKernelManager"
+        in voila_command(Project(ROOT), max_kernels=7)
+    )
+
+
+def test_serve_refuses_a_cap_with_no_room_for_a_visitor(capsys) -> None:
+    from waspada.cli import main
+
+    assert main(["--project", str(ROOT), "serve", "--max-kernels", "2", "--no-browser"]) == 1
+    err = capsys.readouterr().err
+    assert "--max-kernels 2 leaves no kernel for a visitor; give at least 3" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_one_address_gets_a_burst_then_one_page_every_few_seconds() -> None:
+    from waspada.room import TokenBuckets
+
+    now = [0.0]
+    buckets = TokenBuckets(burst=3, refill_seconds=5, clock=lambda: now[0])
+    assert [buckets.take("10.0.0.7") for _ in range(4)] == [True, True, True, False]
+    assert buckets.take("10.0.0.8")  # another device is not held back
+    now[0] = 4.9
+    assert not buckets.take("10.0.0.7")
+    now[0] = 10.0
+    assert buckets.take("10.0.0.7")
+
+
+def test_rate_limit_remembers_few_addresses_and_forgets_them() -> None:
+    """Counts, never people: a full bucket is forgotten, and the table never outgrows its cap,
+    even when a flood of addresses arrives."""
+    from waspada.room import TokenBuckets
+
+    now = [0.0]
+    buckets = TokenBuckets(burst=2, refill_seconds=1, max_keys=10, clock=lambda: now[0])
+    for i in range(100):
+        buckets.take(f"10.0.{i}.1")
+        assert len(buckets) <= 10
+    buckets.take("10.9.9.9")
+    buckets.take("10.9.9.9")
+    now[0] = 60.0
+    for i in range(11):
+        buckets.take(f"10.1.{i}.1")
+    assert len(buckets) == 10
+
+
+def test_loopback_is_this_computer() -> None:
+    from waspada.room import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("127.0.0.2") and is_loopback("::1")
+    assert not is_loopback("192.168.1.20") and not is_loopback("")
+
+
+def test_admitted_visitors_hold_their_place_until_their_kernel_starts() -> None:
+    """A burst of requests arrives before any kernel shows as running: each admitted request
+    holds a place, so a burst cannot overshoot the cap; an unused place lapses."""
+    from waspada.room import Reservations
+
+    now = [0.0]
+    places = Reservations(lapse_seconds=60, clock=lambda: now[0])
+    running = 2  # the warm kernels
+    admitted = [places.reserve_if(running, 5) for _ in range(10)]
+    assert admitted.count(True) == 3
+    places.use_one()  # a kernel starts: it counts as running now
+    running += 1
+    assert not places.reserve_if(running, 5)
+    now[0] = 61.0  # the two other requests failed before starting a kernel
+    assert places.reserve_if(running, 5)
+
+
+def test_room_full_page_is_translated_and_keeps_the_ways_out() -> None:
+    """The page a visitor gets when the room is full: in their language, with a way to try
+    again, back to the gallery and the Quick exit, and nothing from another host."""
+    from waspada.voila_server import refusal_page
+
+    page = refusal_page("room_full", "jv", ROOT / "locales", gallery_link=True)
+    assert '<html lang="jv">' in page
+    assert "Ruangan saweg kebak" in page and "setunggal menit" in page
+    assert '<a href="">Cobi malih</a>' in page
+    assert '<a href="gallery.ipynb?lang=jv">← Skenario</a>' in page
+    assert '<a class="wsp-quick-exit-page" href="about:blank">Medal enggal</a>' in page
+    assert "<script src" not in page and "<link" not in page and "http" not in page
+    english = refusal_page("too_fast", "en", ROOT / "locales", gallery_link=False)
+    assert "opened many pages in a short time" in english and "gallery.ipynb" not in english
+
+
+def test_new_player_messages_are_translated_in_every_course_language() -> None:
+    from waspada.i18n import translator
+    from waspada.i18n.ui import APP_MESSAGES, UI_CONTEXT
+
+    for lang in ("id", "jv", "su", "sas"):
+        tr = translator(ROOT / "locales", lang)
+        for key in ("room_full", "too_fast", "try_again"):
+            assert tr(UI_CONTEXT, APP_MESSAGES[key]) != APP_MESSAGES[key], (lang, key)

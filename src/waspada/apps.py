@@ -67,10 +67,6 @@ def _wait_for_visitor() -> None:
             env[key] = value
 
 
-def _message(text: str) -> w.HTML:
-    return w.HTML(f'<p class="wsp-app-message">{html.escape(text)}</p>')
-
-
 def player(
     scenario: str | None = None,
     lang: str | None = None,
@@ -88,14 +84,15 @@ def player(
     code = lang or query.get("lang", "en")
     code = code if code in codes else "en"
     tr = translator(project.locales_dir, code)
+    back = {"lang": code, **({"profile": query["profile"]} if query.get("profile") else {})}
     if sid in collection.broken:
         # Never the problems themselves (file names, lines) to a learner: they are for authors.
         text = tr(UI_CONTEXT, APP_MESSAGES["broken_scenario"]).replace("{id}", sid)
-        display(_message(text))
+        display(_dead_end(text, tr, back))
         return
     if sid not in collection.scenarios:
         key = "unknown_scenario" if sid else "choose_scenario"
-        display(_message(tr(UI_CONTEXT, APP_MESSAGES[key]).replace("{id}", sid)))
+        display(_dead_end(tr(UI_CONTEXT, APP_MESSAGES[key]).replace("{id}", sid), tr, back))
         return
     widget = ScenarioWidget(
         collection.scenarios[sid],
@@ -116,12 +113,7 @@ def player(
         widget.language = change["new"]
 
     chooser.observe(switch, names="value")
-    back = {"lang": code, **({"profile": query["profile"]} if query.get("profile") else {})}
-    links = w.HTML(
-        APP_CSS + '<p class="wsp-app-links">'
-        f'<a href="gallery.ipynb?{html.escape(urlencode(back))}">'
-        f"← {html.escape(tr(UI_CONTEXT, APP_MESSAGES['gallery_title']))}</a></p>" + _quick_exit(tr)
-    )
+    links = w.HTML(APP_CSS + _gallery_link(tr, back) + _quick_exit(tr))
     display(w.HBox([links, chooser]) if len(languages) > 1 else links, widget)
 
 
@@ -131,6 +123,26 @@ APP_CSS = """
   .wsp-app-links a { color: #0b5394; font-weight: 700; }
 </style>
 """
+
+
+def _gallery_link(tr: Translate, query: dict[str, str]) -> str:
+    """The way back to the gallery, in the same language (and course profile)."""
+    return (
+        '<p class="wsp-app-links">'
+        f'<a href="gallery.ipynb?{html.escape(urlencode(query))}">'
+        f"← {html.escape(tr(UI_CONTEXT, APP_MESSAGES['gallery_title']))}</a></p>"
+    )
+
+
+def _dead_end(text: str, tr: Translate, query: dict[str, str]) -> w.HTML:
+    """A player page that cannot show a scenario: the message, the way back to the gallery
+    and the Quick exit, so that no page leaves a learner stuck."""
+    return w.HTML(
+        APP_CSS
+        + f'<p class="wsp-app-message">{html.escape(text)}</p>'
+        + _gallery_link(tr, query)
+        + _quick_exit(tr)
+    )
 
 
 def _quick_exit(tr: Translate) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from .project import Project
+from .room import available_memory_mb, default_max_kernels
 
 SHARE = Path(__file__).parent / "share"
 # A kernel with no page connected is shut down after this many idle seconds: the kernel of a
@@ -23,6 +26,13 @@ SHARE = Path(__file__).parent / "share"
 # for a moment come back; an open page's kernel is never culled (cull_connected=False).
 IDLE_KERNEL_SECONDS = 120
 CULL_EVERY_SECONDS = 30
+# A kernel whose page never connected to it (a script fetching pages, not a browser) is shut
+# down after this long: a slow phone connects well within a minute.
+UNCLAIMED_KERNEL_SECONDS = 60
+# After SIGTERM, Voila shuts its kernels down itself; whatever still runs after this is killed.
+STOP_GRACE_SECONDS = 10
+# The warm kernels of gallery.ipynb and player.ipynb, and one visitor.
+MIN_MAX_KERNELS = 3
 
 
 # Sent with every Voila page: nothing from another host, even if a widget or a template update
@@ -44,13 +54,20 @@ def voila_command(
     open_browser: bool = False,
     idle_seconds: int = IDLE_KERNEL_SECONDS,
     cull_every: int = CULL_EVERY_SECONDS,
+    max_kernels: int | None = None,
+    unclaimed_seconds: int = UNCLAIMED_KERNEL_SECONDS,
+    limit_loopback: bool = False,
 ) -> list[str]:
-    """The Voila command line: our offline template, no sources, no tracebacks, warm kernels,
-    and idle kernels culled (the kernel of a closed tab is otherwise never shut down)."""
+    """The Voila command line (Voila with the door of ``waspada.voila_server``): our offline
+    template, no sources, no tracebacks, warm kernels, at most ``max_kernels`` kernels (by
+    default as many as the free memory holds), and idle kernels culled (the kernel of a closed
+    tab is otherwise never shut down)."""
+    if max_kernels is None:
+        max_kernels = default_max_kernels(available_memory_mb())
     return [
         sys.executable,
         "-m",
-        "voila",
+        "waspada.voila_server",
         str(project.root / "widgets"),
         f"--port={port}",
         f"--Voila.ip={'0.0.0.0' if lan else '127.0.0.1'}",
@@ -62,6 +79,10 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_every}",
         "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.multi_kernel_manager_class=waspada.voila_server.WaspadaKernelManager",
+        f"--WaspadaKernelManager.max_kernels={max_kernels}",
+        f"--WaspadaKernelManager.unclaimed_seconds={unclaimed_seconds}",
+        f"--WaspadaVoila.limit_loopback={limit_loopback}",
         "--Voila.identity_provider_class=waspada.voila_server.CookielessIdentityProvider",
         "--Voila.tornado_settings="
         + json.dumps({"headers": {"Content-Security-Policy": VOILA_CONTENT_SECURITY_POLICY}}),
@@ -99,23 +120,140 @@ def serve(
     open_browser: bool = True,
     profile: str | None = None,
     lang: str | None = None,
+    max_kernels: int | None = None,
 ) -> int:
     # Voila would open its file list; we open the gallery (of the profile) once it answers.
-    command = voila_command(project, port=port, lan=lan, open_browser=False)
+    if max_kernels is None:
+        max_kernels = default_max_kernels(available_memory_mb())
+    command = voila_command(
+        project, port=port, lan=lan, open_browser=False, max_kernels=max_kernels
+    )
     url = gallery_url(port, profile=profile, lang=lang)
     print(f"Waspada apps: {url}", flush=True)
     if lan:
         for address in lan_addresses():
             print(f"  for the class: {gallery_url(port, address, profile=profile, lang=lang)}")
         print("  (anyone on this network can open the apps; stop with Ctrl+C)")
-    process = subprocess.Popen(command, env=voila_env(), cwd=project.root / "widgets")
-    if open_browser:
-        threading.Thread(target=_open_when_ready, args=(url, process), daemon=True).start()
+    print(
+        f"  at most {max_kernels} pages open at once (--max-kernels); "
+        "later visitors are asked to come back in a minute",
+        flush=True,
+    )
+    # Voila in a session of its own, so that its whole process group can be stopped at once,
+    # and (on Linux) told to stop if this process is killed outright.
+    process = subprocess.Popen(
+        command,
+        env=voila_env(),
+        cwd=project.root / "widgets",
+        start_new_session=os.name == "posix",
+        preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None,
+    )
+    previous = _on_stop_signals(_raise_stop)
     try:
+        if open_browser:
+            threading.Thread(target=_open_when_ready, args=(url, process), daemon=True).start()
         return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        return process.wait()
+    except (KeyboardInterrupt, _Stop):
+        return 0
+    finally:
+        _on_stop_signals(previous)
+        stop_voila(process)
+
+
+class _Stop(Exception):
+    """SIGTERM or SIGHUP arrived (a service manager stopping us, a terminal closed)."""
+
+
+def _raise_stop(signum: int, frame: object) -> None:
+    raise _Stop(signum)
+
+
+def _on_stop_signals(handler: object) -> object:
+    """Install ``handler`` for SIGTERM and SIGHUP (where it exists); return the previous one."""
+    previous = signal.getsignal(signal.SIGTERM)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)  # type: ignore[arg-type]
+    return previous
+
+
+def _stop_with_parent() -> None:
+    """In the Voila child before it runs: Linux sends it SIGTERM when `waspada serve` dies,
+    even by SIGKILL, which no handler can catch (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
+def stop_voila(process: subprocess.Popen[bytes], grace: float = STOP_GRACE_SECONDS) -> None:
+    """Stop Voila and every kernel it started. jupyter_client starts each kernel in a session
+    of its own, outside Voila's process group: they are noted first, then Voila's group gets
+    SIGTERM (Voila shuts its kernels down), then SIGKILL after ``grace`` seconds, and any
+    kernel still running is killed with its own group."""
+    kernels = _descendants(process.pid)
+    if process.poll() is None:
+        _signal_group(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            _signal_group(process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+            process.wait()
+    for pid, started in kernels:
+        if _started(pid) == started:  # still the same process, not a new one with its number
+            _signal_group(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    """Send ``signum`` to the process group that ``pid`` leads, else to ``pid`` alone."""
+    try:
+        if hasattr(os, "killpg") and os.getpgid(pid) == pid:
+            os.killpg(pid, signum)
+        else:
+            os.kill(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _started(pid: int) -> str | None:
+    """When the process started (in clock ticks since boot, from /proc), or None if it is gone
+    (or /proc is missing: then "" so that the process counts as the same)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except FileNotFoundError:
+        return None if Path("/proc/self").exists() else ""
+    except (OSError, IndexError):
+        return None
+
+
+def _descendants(pid: int) -> list[tuple[int, str | None]]:
+    """The processes below ``pid``, each with its start time, from /proc or else `ps`."""
+    parents: dict[int, list[int]] = {}
+    if Path("/proc/self").exists():
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    else:
+        try:
+            table = subprocess.run(
+                ["ps", "-A", "-o", "pid=", "-o", "ppid="], capture_output=True, text=True
+            ).stdout
+        except OSError:
+            return []
+        for line in table.splitlines():
+            child, parent = (int(x) for x in line.split())
+            parents.setdefault(parent, []).append(child)
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return [(child, _started(child)) for child in found]
 
 
 def _open_when_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:

@@ -64,6 +64,14 @@ APP_MESSAGES: dict[str, str] = {
         "The scenario '{id}' cannot be shown: it has errors. The course author can list them "
         "with 'waspada check'."
     ),
+    "room_full": (
+        "The room is full: every place on this computer is taken just now. Please try again in "
+        "a minute."
+    ),
+    "too_fast": (
+        "This device has opened many pages in a short time. Please wait a minute, then try again."
+    ),
+    "try_again": "Try again",
     "scenario": "Scenario",
     "audience": "For",
     "methods": "Methods it teaches",
