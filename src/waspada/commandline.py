@@ -36,7 +36,7 @@ def load_one(args: argparse.Namespace) -> tuple[Scenario, dict[str, Service]]:
     """
     path = Path(args.scenario)
     if path.suffix in (".yml", ".yaml") or path.exists():
-        if not path.is_file():
+        if not (path.exists() or path.is_symlink()):
             raise CommandError(f"{path}: no such file")
         project = None
         for where in (args.project, path.resolve().parent, None):

@@ -8,13 +8,16 @@ chapters that follow it, and the scenarios its practice section offers. ``waspad
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .scenario._yaml import Reader, read_entries
+from .scenario._yaml import Reader, excerpt, read_entries
 from .scenario.model import AUDIENCES, Scenario
 from .scenario.problems import Location, Problem, suggest
+
+_PAGE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
 
 PROFILE_KEYS = ("title", "description", "root", "chapters", "scenarios", "mode")
 MODES = ("learner", "facilitator")
@@ -129,6 +132,14 @@ def _page(r: Reader, node: object, what: str, book_dir: Path | None) -> str | No
     if page is None:
         return None
     page = page.removesuffix(".md")
+    if not _PAGE.match(page):
+        # A page name becomes a path in the table of contents: it must stay under book/.
+        r.error(
+            node,  # type: ignore[arg-type]
+            f"{what}: '{excerpt(page)}' is not a page name; name a page under book/ without "
+            "'.md', in lower-case letters, digits and hyphens, such as 'guides/village-session'",
+        )
+        return None
     if book_dir is not None and not (book_dir / f"{page}.md").is_file():
         known = [str(p.relative_to(book_dir).with_suffix("")) for p in book_dir.rglob("*.md")]
         r.error(

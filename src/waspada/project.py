@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .profiles import DEFAULT_PROFILE, Profile, load_profiles
 from .scenario import Collection, Problem, load_collection
+from .scenario._yaml import regular_file_problem
+from .scenario.problems import Location, Severity, sort_problems
 
 
 class ProjectError(Exception):
@@ -63,7 +65,37 @@ class Project:
         return self.root / "_build"
 
     def scenario_files(self) -> list[Path]:
-        return sorted([*self.scenario_dir.glob("*.yml"), *self.scenario_dir.glob("*.yaml")])
+        """The scenario files to read: regular files inside the course (see :meth:`skipped`)."""
+        return self._scan()[0]
+
+    def skipped(self) -> list[Problem]:
+        """A warning for each ``scenarios/*.yml`` entry that is not read, and why."""
+        return self._scan()[1]
+
+    def _scan(self) -> tuple[list[Path], list[Problem]]:
+        files: list[Path] = []
+        problems: list[Problem] = []
+        root = self.root.resolve()
+        for path in sorted([*self.scenario_dir.glob("*.yml"), *self.scenario_dir.glob("*.yaml")]):
+            # Hidden files and editors' lock and backup files (.#x.yml, #x.yml#, x.yml~) are
+            # not the author's scenarios: pass over them without a word.
+            if path.name.startswith((".", "#")) or path.name.endswith("~"):
+                continue
+            shown = f"{self.scenario_dir.name}/{path.name}"
+            why = None
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                why = (
+                    "a link to a file outside the course; copy the file into "
+                    f"{self.scenario_dir.name}/ instead"
+                )
+            else:
+                problem = regular_file_problem(path, shown)
+                why = problem.message if problem else None
+            if why is None:
+                files.append(path)
+            else:
+                problems.append(Problem(Location(shown), f"skipped: {why}", Severity.WARNING))
+        return files, problems
 
     def profiles(self) -> dict[str, Profile]:
         """The course profiles; a project without profiles.yml has just "full" (its _toc.yml).
@@ -109,7 +141,15 @@ class Project:
             )
 
     def load(self, files: list[Path] | None = None) -> Collection:
-        help_file = self.help_file if self.help_file.is_file() else None
-        return load_collection(
-            files if files is not None else self.scenario_files(), help_file, display_root=self.root
-        )
+        """Load the scenarios (all of them, or ``files``) with the help directory.
+
+        help.yml is a core file: without it endings would show no help at all, so a missing or
+        unreadable one is an error, not a reason to skip the help checks.
+        """
+        skipped: list[Problem] = []
+        if files is None:
+            files, skipped = self._scan()
+        collection = load_collection(files, self.help_file, display_root=self.root)
+        if skipped:
+            collection.problems = sort_problems([*collection.problems, *skipped])
+        return collection

@@ -8,11 +8,13 @@ lets us see duplicate keys, which ``safe_load`` silently merges.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..textsafety import bidi_controls, bidi_message
 from .problems import Location, Problem, Severity, suggest
 
 # The base loader resolves no implicit tags: every scalar stays a string with its style, and we
@@ -23,6 +25,17 @@ _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# Tags a composer gives plain text, lists and mappings: the only ones a course file may spell out.
+_PLAIN_TAGS = {
+    yaml.ScalarEvent: "tag:yaml.org,2002:str",
+    yaml.SequenceStartEvent: "tag:yaml.org,2002:seq",
+    yaml.MappingStartEvent: "tag:yaml.org,2002:map",
+}
+MAX_DEPTH = 32
+MAX_FILE_BYTES = 2_000_000
+# Whole numbers in course files are small (variable values, bounds, pass marks); a limit keeps
+# a number of thousands of digits from reaching int(), which refuses it with an exception.
+MAX_DIGITS = 9
 
 
 def is_plain(node: Node) -> bool:
@@ -35,8 +48,16 @@ def is_null(node: Node) -> bool:
 
 
 def compose_text(text: str, file: str) -> tuple[Node | None, Problem | None]:
-    """Parse YAML text into a located node tree, or return one syntax problem."""
+    """Parse YAML text into a located node tree, or return one syntax problem.
+
+    The text is screened first (:func:`_screen`): tags, aliases and deep nesting are refused
+    before the composer sees them, since an alias can multiply a small file into a huge tree and
+    deep nesting slows libyaml down quadratically and then overflows its stack.
+    """
     try:
+        problem = _screen(text, file)
+        if problem:
+            return None, problem
         return yaml.compose(text, Loader=_Loader), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -65,18 +86,103 @@ def compose_text(text: str, file: str) -> tuple[Node | None, Problem | None]:
         return None, Problem(Location(file), f"YAML syntax: {exc}")
 
 
-def compose_file(path: Path, display: str | None = None) -> tuple[Node | None, Problem | None]:
-    """Read and parse one YAML file (UTF-8)."""
+def _screen(text: str, file: str) -> Problem | None:
+    """The first tag, alias or over-deep nesting in ``text``, as a problem; None if there is none.
+
+    Course files are plain text, lists and ``key: value`` lines. A tag (``!!binary``, ``!foo``)
+    would otherwise be ignored silently, and an alias (``*name``) repeats a value by reference,
+    which is how a few lines grow into billions of values.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        mark = event.start_mark
+        where = Location(file, mark.line + 1, mark.column + 1)
+        if isinstance(event, yaml.AliasEvent):
+            return Problem(
+                where,
+                f"'*{event.anchor}' repeats the value marked '&{event.anchor}'; anchors and "
+                "aliases are not allowed in course files: write the value out in full",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != _PLAIN_TAGS.get(type(event)):
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            return Problem(
+                where,
+                f"the YAML tag '{shown}' is not allowed in course files; remove it and write "
+                "plain text, a list or 'key: value' lines",
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Problem(
+                    where,
+                    f"the lists and mappings here are nested more than {MAX_DEPTH} levels deep; "
+                    "a course file never needs that many: check the brackets and indentation",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def compose_file(path: Path, display: str | None = None) -> tuple[Node | None, list[Problem]]:
+    """Read and parse one YAML file (UTF-8, a regular file of at most ``MAX_FILE_BYTES``).
+
+    Returns the tree (None when unusable) and the problems: at most one error, and a warning
+    for each bidirectional control character, which can disguise a label or a number.
+    """
     name = display or str(path)
+    problem = regular_file_problem(path, name)
+    if problem:
+        return None, [problem]
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(Location(name), f"cannot read the file: {exc.strerror}")]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            Problem(
+                Location(name),
+                f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB, far more than a "
+                "course file needs; split it or check that it is the right file",
+            )
+        ]
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, Problem(
-            Location(name), f"the file is not UTF-8 ({exc.reason}); save it as UTF-8"
+        return None, [
+            Problem(Location(name), f"the file is not UTF-8 ({exc.reason}); save it as UTF-8")
+        ]
+    tree, problem = compose_text(text, name)
+    problems = [problem] if problem else []
+    problems += [
+        Problem(Location(name, line, col), bidi_message(char), Severity.WARNING)
+        for line, col, char in bidi_controls(text)
+    ]
+    return tree, problems
+
+
+def regular_file_problem(path: Path, display: str) -> Problem | None:
+    """Why ``path`` must not be read as a course file (a FIFO, a device, a folder), or None.
+
+    Opening a FIFO blocks until something writes to it, and a device can be endless, so only
+    regular files are read; a symbolic link counts as what it points to.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return Problem(
+            Location(display), "the file does not exist (or is a link to nothing); restore it"
         )
     except OSError as exc:
-        return None, Problem(Location(name), f"cannot read the file: {exc.strerror}")
-    return compose_text(text, name)
+        return Problem(Location(display), f"cannot read the file: {exc.strerror}")
+    if not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "a pipe, device or socket"
+        return Problem(
+            Location(display),
+            f"this is {what}, not a file; a course file must be a plain text file",
+        )
+    return None
 
 
 def read_entries(
@@ -85,9 +191,9 @@ def read_entries(
     """Read a file whose top level is one ``key:`` holding named entries (help.yml's
     ``services:``, profiles.yml's ``profiles:``). Problems so far are in the Reader's list."""
     r = Reader(display)
-    tree, problem = compose_file(path, display)
-    if problem:
-        r.problems.append(problem)
+    tree, problems = compose_file(path, display)
+    r.problems += problems
+    if any(p.is_error for p in problems):
         return r, {}
     if tree is None:
         r.problems.append(Problem(Location(display, 1, 1), f"{what} is empty; add '{key}:'"))
@@ -144,7 +250,7 @@ class Reader:
             if allowed is not None and key not in allowed:
                 self.error(
                     key_node,
-                    f"unknown key '{key}' in {what}{suggest(key, allowed)}; "
+                    f"unknown key '{excerpt(key)}' in {what}{suggest(key, allowed)}; "
                     f"allowed keys: {', '.join(allowed)}",
                 )
                 continue
@@ -178,8 +284,16 @@ class Reader:
 
     def integer(self, node: Node, what: str) -> int | None:
         if is_plain(node) and _INT.match(node.value):
-            return int(node.value.replace("_", ""))
-        shown = node.value if isinstance(node, ScalarNode) else kind(node)
+            digits = node.value.lstrip("+-").replace("_", "")
+            if len(digits) <= MAX_DIGITS:
+                return int(node.value.replace("_", ""))
+            self.error(
+                node,
+                f"{what} has {len(digits)} digits; use a whole number of at most {MAX_DIGITS} "
+                "digits",
+            )
+            return None
+        shown = excerpt(node.value) if isinstance(node, ScalarNode) else kind(node)
         self.error(node, f"{what} must be a whole number such as 3, not '{shown}'")
         return None
 
@@ -203,4 +317,16 @@ def kind(node: Node) -> str:
         return "a list"
     if is_null(node):
         return "nothing"
+    if "\n" in node.value.strip() or len(node.value) > 40 or " " in node.value.strip():
+        return "a text"  # quote a word, never a passage (or a file that is not YAML at all)
     return f"'{node.value}'"
+
+
+def excerpt(value: str, limit: int = 40) -> str:
+    """The start of a value for a message: one line, at most ``limit`` characters.
+
+    A message may quote what an author wrote, but never a whole file: a scenario path that
+    points at some other file must not print that file's contents.
+    """
+    line = value.strip().split("\n", 1)[0]
+    return line if len(line) <= limit and "\n" not in value.strip() else line[: limit - 1] + "…"

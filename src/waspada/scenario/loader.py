@@ -9,7 +9,7 @@ from pathlib import Path
 from yaml.nodes import Node as YamlNode
 from yaml.nodes import ScalarNode
 
-from ._yaml import Reader, compose_file, compose_text
+from ._yaml import MAX_DIGITS, Reader, compose_file, compose_text, excerpt
 from .model import (
     AUDIENCES,
     CHECK_ENDING,
@@ -63,10 +63,11 @@ def load_scenario(
     """
     path = Path(path)
     name = display or str(path)
-    tree, problem = compose_file(path, name)
-    if problem:
-        return None, [problem]
-    return _build(tree, name, help_ids)
+    tree, problems = compose_file(path, name)
+    if any(p.is_error for p in problems):
+        return None, problems
+    scenario, more = _build(tree, name, help_ids)
+    return scenario, problems + more
 
 
 def load_scenario_text(
@@ -348,13 +349,24 @@ def _condition(
         if not match:
             r.error(
                 node,
-                f"cannot read the condition '{source}' of {what}; write comparisons "
+                f"cannot read the condition '{excerpt(source)}' of {what}; write comparisons "
                 "such as 'risk >= 2', joined by 'and'",
             )
             return None
-        name, op, number = match.group(1), match.group(2), int(match.group(3))
+        name, op, digits = match.group(1), match.group(2), match.group(3)
+        if len(digits.lstrip("+-")) > MAX_DIGITS:
+            r.error(
+                node,
+                f"the condition of {what} compares '{name}' with a number of "
+                f"{len(digits.lstrip('+-'))} digits; use a whole number of at most "
+                f"{MAX_DIGITS} digits",
+            )
+            return None
+        number = int(digits)
         if op == "=":
-            r.error(node, f"the condition '{source}' of {what} uses '='; write '==' to compare")
+            r.error(
+                node, f"the condition '{excerpt(source)}' of {what} uses '='; write '==' to compare"
+            )
             return None
         if name not in variables:
             r.error(
