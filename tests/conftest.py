@@ -43,6 +43,7 @@ nodes:
       messages:
         - A real offer survives questions.
       help: [sapa-129]
+characters: [woman]
 """
 
 

@@ -35,7 +35,9 @@ nodes:
     ending: {kind: harmed, debrief: Not her fault., messages: [Keep it.], help: [bp2mi]}
   mixed:
     text: The friend is unsure.
-    ending: {kind: mixed, debrief: Ask someone who knows., messages: [Ask.], help: [sapa-129]}
+    ending:
+      {kind: mixed, debrief: Ask someone who knows., messages: [Ask.], help: [sapa-129, bp2mi]}
+characters: [migrant-worker]
 """
 
 

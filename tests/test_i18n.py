@@ -298,7 +298,8 @@ def test_round_trip_extract_translate_build(tmp_path: Path) -> None:
     (root / "book" / "story.md").write_text("# A story\n\n```{scenario} demo\n```\n")
     (root / "scenarios" / "demo.yml").write_bytes(
         SCENARIO.replace(
-            b"nodes:", b"audiences: [village]\nmodi: [deception]\nstart: start\nnodes:"
+            b"nodes:",
+            b"audiences: [village]\nmodi: [deception]\ncharacters: [woman]\nstart: start\nnodes:",
         )
     )
     (root / "locales" / "languages.yml").write_text(

@@ -163,7 +163,8 @@ def test_unknown_top_level_key_suggests_the_right_one():
     )
     assert errors_of(text) == [
         "scenarios/t.yml:2:1: error: unknown key 'titel' in the scenario (did you mean 'title'?); "
-        "allowed keys: id, kind, title, summary, audiences, modi, start, variables, nodes",
+        "allowed keys: id, kind, title, summary, audiences, modi, characters, start, variables, "
+        "nodes",
         "scenarios/t.yml:1:1: error: the scenario has no 'title'; add 'title:'",
     ]
 

@@ -255,6 +255,7 @@ def story_graphs(draw) -> str:
                 op = draw(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]))
                 parts.append(f"condition: v {op} {draw(st.integers(low, high))}")
             lines.append("      - {" + ", ".join(parts) + "}")
+    lines.append("characters: [woman]")  # last, so the lines above keep their numbers
     return "\n".join(lines) + "\n"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MINIMAL, load_text, write_scenario
+from conftest import HELP_IDS, MINIMAL, load_text, write_scenario
 from waspada.scenario import (
     Choice,
     Ending,
@@ -46,6 +46,7 @@ def test_scenarios_with_errors_are_marked_broken_and_others_are_not(tmp_path):
             choices:
               - label: Leave at once
                 target: bus
+        characters: [woman]
         """,
     )
     collection = load_collection([good, bad], tmp_path / "help.yml", display_root=tmp_path)
@@ -77,6 +78,7 @@ def test_unknown_target_is_located_and_suggests_a_node(tmp_path):
           bus-stop:
             text: Her brother says the company does not exist.
             ending: {kind: safe, debrief: Checking helped., messages: [Check.], help: [sapa-129]}
+        characters: [woman]
         """,
     )
     assert check(tmp_path, path) == [
@@ -99,14 +101,16 @@ def test_unreachable_node_is_reported(tmp_path):
     """A node no choice leads to cannot be reached from the start."""
     path = write_scenario(
         tmp_path,
-        MINIMAL
-        + """\
+        MINIMAL.replace(
+            "characters:",
+            """\
   orphan:
     text: Nobody comes here.
     choices:
       - label: Go home
         target: home
-""",
+characters:""",
+        ),
     )
     assert check(tmp_path, path) == [
         "scenarios/minimal.yml:29:3: error: node 'orphan' cannot be reached from the start node "
@@ -141,6 +145,7 @@ def test_loop_without_exit_is_reported_for_every_node_in_it(tmp_path):
           safe:
             text: The account is blocked.
             ending: {kind: safe, debrief: Blocking works., messages: [Block.], help: [sapa-129]}
+        characters: [woman]
         """,
     )
     assert check(tmp_path, path) == [
@@ -190,6 +195,7 @@ def test_scenario_without_any_ending_is_reported():
         start: a
         nodes:
           a: {text: x, choices: [{label: Again, target: a}]}
+        characters: [woman]
         """)
     assert problems == []
     assert [str(p) for p in validate(scenario)] == [
@@ -226,6 +232,7 @@ def test_choices_all_hidden_at_some_values(tmp_path):
           home:
             text: The contract is read at home.
             ending: {kind: mixed, debrief: Reading helps., messages: [Read it.], help: [sapa-129]}
+        characters: [woman]
         """,
     )
     assert check(tmp_path, path) == [
@@ -258,6 +265,7 @@ def test_node_whose_conditions_never_hold_is_never_shown(tmp_path):
           z:
             text: Home.
             ending: {kind: safe, debrief: Home., messages: [Stay.], help: [sapa-129]}
+        characters: [woman]
         """,
     )
     assert check(tmp_path, path) == [
@@ -292,6 +300,7 @@ def test_trap_that_exists_only_because_of_a_variable(tmp_path):
           home:
             text: Home.
             ending: {kind: safe, debrief: Refusing helped., messages: [Refuse.], help: [sapa-129]}
+        characters: [woman]
         """,
     )
     assert check(tmp_path, path) == [
@@ -326,6 +335,7 @@ def test_variables_multiply_situations_up_to_the_limit():
               - {label: Again, target: a, effects: {n: +1}}
               - {label: Stop, target: z}
           z: {text: End, ending: {kind: safe, debrief: D, messages: [M], help: [sapa-129]}}
+        characters: [woman]
         """)
     assert problems == []
     assert validate(scenario, state_limit=20) == []
@@ -367,6 +377,7 @@ def test_warnings_for_prompt_without_feedback_ending_without_messages_and_unused
               kind: safe
               debrief: Talking helped.
               help: [sapa-129]
+        characters: [woman]
         """,
     )
     collection = load_collection([path], tmp_path / "help.yml", display_root=tmp_path)
@@ -419,6 +430,7 @@ def test_graph_errors_suppress_state_level_checks_and_warnings(tmp_path):
           home:
             text: The contract is read at home.
             ending: {kind: mixed, debrief: Reading helps., help: [sapa-129]}
+        characters: [woman]
         """,
     )
     assert check(tmp_path, path) == [
@@ -443,8 +455,7 @@ def test_problems_of_several_files_come_in_one_run_sorted_by_file_and_line(tmp_p
     paths = sorted((tmp_path / "scenarios").glob("*.yml"), reverse=True)  # order must not matter
     assert check(tmp_path, *paths) == [
         "scenarios/a-story.yml:28:14: error: unknown help id 'sapa' (did you mean 'sapa-129'?); "
-        "use a service from help.yml: bp2mi, disnaker, emergency-112, police-110, ppt-hospital, "
-        "sapa-129, uptd-ppa",
+        f"use a service from help.yml: {', '.join(sorted(HELP_IDS))}",
         "scenarios/b-story.yml:12:17: error: choice 1 of node 'offer' goes to 'asks', which does "
         "not exist (did you mean 'ask'?)",
         "scenarios/b-story.yml:16:3: error: node 'ask' cannot be reached from the start node "
@@ -493,3 +504,114 @@ def test_problems_in_help_yml_are_reported_with_the_scenarios(tmp_path):
         "'description:'"
     )
     assert problems[-1].startswith("scenarios/minimal.yml:28:14: error: unknown help id 'sapa-129'")
+
+
+# -- every ending gives each person in the story somewhere to go ----------------------------------
+
+MAN_ABROAD = """\
+id: boat-crew
+title: Crew wanted
+audiences: [village]
+modi: [fake-job]
+characters: [man]
+start: offer
+nodes:
+  offer:
+    text: Andi is offered work on a fishing boat.
+    choices:
+      - label: Go
+        target: trapped
+      - label: Ask the police first
+        target: checked
+  trapped:
+    text: The captain keeps Andi's papers.
+    ending:
+      kind: harmed
+      debrief: Keeping a worker's papers is a sign of trafficking.
+      messages: [Report it.]
+      help: [sapa-129]
+  checked:
+    text: The police know the boat.
+    ending:
+      kind: safe
+      debrief: Asking first helped.
+      messages: [Ask first.]
+      help: [police-110, sapa-129]
+"""
+
+
+def test_a_mans_story_ending_with_only_sapa_129_fails_at_the_help_line(tmp_path):
+    """SAPA 129 serves women and children: an adult man's ending needs police 110, LPSK or
+    another service for him, reported at that ending's `help:` value; the other ending, which
+    offers police 110 (everyone), passes."""
+    path = write_scenario(tmp_path, MAN_ABROAD)
+    assert check(tmp_path, path) == [
+        "scenarios/boat-crew.yml:21:13: error: ending 'trapped' offers no service for a man "
+        "(sapa-129 serves women and children); add police-110, emergency-112 or another service "
+        "whose serves: includes man"
+    ]
+
+
+def test_someone_abroad_needs_a_service_for_people_abroad(tmp_path):
+    """Police 110 serves everyone at home, but a story about someone abroad needs a service
+    whose serves: names abroad (KP2MI, an embassy), at every ending."""
+    text = MAN_ABROAD.replace("characters: [man]", "characters: [man, abroad]").replace(
+        "help: [sapa-129]", "help: [police-110, bp2mi]"
+    )
+    problems = check(tmp_path, write_scenario(tmp_path, text))
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "scenarios/boat-crew.yml:28:13: error: ending 'checked' offers no service for someone "
+        "abroad (police-110 serves everyone; sapa-129 serves women and children); add bp2mi"
+    )
+
+
+def test_a_story_must_say_who_it_is_about(tmp_path):
+    """No `characters:` is an error naming the vocabulary; an unknown value suggests one."""
+    missing = write_scenario(tmp_path, MAN_ABROAD.replace("characters: [man]\n", ""))
+    unknown = write_scenario(
+        tmp_path,
+        MAN_ABROAD.replace("id: boat-crew", "id: crew-two").replace("[man]", "[men]"),
+    )
+    assert check(tmp_path, missing, unknown) == [
+        "scenarios/boat-crew.yml:1:1: error: the scenario does not say who it is about; add "
+        "'characters: [...]' naming the people at risk, from: woman, man, child, abroad, "
+        "migrant-worker (e.g. characters: [man, abroad])",
+        "scenarios/crew-two.yml:5:14: error: unknown character 'men' (did you mean 'man'?); use "
+        "one of: woman, man, child, abroad, migrant-worker",
+    ]
+
+
+def test_each_help_service_says_whom_it_serves(tmp_path):
+    """help.yml: a service without `serves:` or with an unknown value is an error there."""
+    (tmp_path / "help.yml").write_text(
+        "services:\n"
+        "  line-one:\n"
+        "    name: Line one\n"
+        "    description: A line.\n"
+        "    sources: [S1]\n"
+        "    checked: 2026-11-27\n"
+        "  line-two:\n"
+        "    name: Line two\n"
+        "    description: A line.\n"
+        "    serves: [women, everyone]\n"
+        "    sources: [S1]\n"
+        "    checked: 2026-11-27\n",
+        encoding="utf-8",
+    )
+    collection = load_collection([], tmp_path / "help.yml", display_root=tmp_path)
+    assert [str(p) for p in collection.problems] == [
+        "help.yml:3:5: error: service 'line-one' does not say whom it serves; add "
+        "'serves: [...]' with values from: everyone, woman, man, child, abroad, migrant-worker",
+        "help.yml:10:14: error: unknown serves value 'women' in 'line-two' (did you mean "
+        "'woman'?); use one of: everyone, woman, man, child, abroad, migrant-worker",
+    ]
+    assert collection.services["line-two"].serves == ("everyone",)
+
+
+def test_the_repository_stories_give_everyone_somewhere_to_go():
+    """The course's own stories pass the rule, and each declares its characters."""
+    root = Path(__file__).parents[1]
+    collection = load_collection(sorted((root / "scenarios").glob("*.yml")), root / "help.yml")
+    assert all(s.characters for s in collection.stories.values())
+    assert [str(p) for p in collection.errors] == []

@@ -11,7 +11,7 @@ from .help import Service, load_help
 from .loader import load_scenario
 from .model import Scenario
 from .problems import Location, Problem, Severity, sort_problems
-from .validate import validate
+from .validate import check_help_for_characters, validate
 
 
 @dataclass
@@ -81,6 +81,8 @@ def _load(
             continue
         if not any(p.is_error for p in problems):
             problems = validate(scenario)
+            if help_ids is not None:
+                problems += check_help_for_characters(scenario, result.services)
             result.problems += problems
         if any(p.is_error for p in problems):
             result.broken.add(scenario.id)

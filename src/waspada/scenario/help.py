@@ -6,8 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._yaml import read_entries
-from .problems import Location, Problem
+from yaml.nodes import Node as YamlNode
+
+from ._yaml import Reader, read_entries
+from .model import SERVES
+from .problems import Location, Problem, suggest
 
 CONTACT_KINDS = ("phone", "whatsapp", "address", "web")
 
@@ -35,6 +38,10 @@ class Service:
     sources: tuple[str, ...]
     checked: str
     location: Location = field(default=Location(""), compare=False, repr=False)
+    serves: tuple[str, ...] = ()  # whom the service is for (model.SERVES)
+
+    def serves_any(self, wanted: tuple[str, ...]) -> bool:
+        return any(value in self.serves for value in wanted)
 
 
 def load_help(
@@ -49,13 +56,22 @@ def load_help(
         spec = r.mapping(
             value_node,
             f"service '{sid}'",
-            allowed=("name", "description", "contacts", "sources", "checked"),
+            allowed=("name", "description", "serves", "contacts", "sources", "checked"),
             required=("name", "description", "sources", "checked"),
         )
         if spec is None or not all(
             k in spec for k in ("name", "description", "sources", "checked")
         ):
             continue
+        serves: tuple[str, ...] = ()
+        if "serves" in spec:
+            serves = _serves(r, sid, spec["serves"][1])
+        else:
+            r.error(
+                value_node,
+                f"service '{sid}' does not say whom it serves; add 'serves: [...]' with values "
+                f"from: {', '.join(SERVES)}",
+            )
         contacts: list[Contact] = []
         for item in (
             r.sequence(spec["contacts"][1], f"the contacts of '{sid}'") or []
@@ -106,5 +122,30 @@ def load_help(
                 tuple(s for s in sources if s),
                 checked,
                 r.loc(key_node),
+                serves,
             )
     return services, r.problems
+
+
+def _serves(r: Reader, sid: str, node: YamlNode) -> tuple[str, ...]:
+    """``serves: [woman, child]``: known values only, so the ending check can rely on them."""
+    out: list[str] = []
+    items = r.sequence(node, f"the serves list of '{sid}'", allow_scalar=True) or []
+    for item in items:
+        value = r.text(item, f"a value of the serves list of '{sid}'")
+        if value is None:
+            continue
+        if value not in SERVES:
+            r.error(
+                item,
+                f"unknown serves value '{value}' in '{sid}'{suggest(value, SERVES)}; "
+                f"use one of: {', '.join(SERVES)}",
+            )
+        elif value not in out:
+            out.append(value)
+    if not items:
+        r.error(
+            node,
+            f"service '{sid}' serves nobody; list whom it is for, from: {', '.join(SERVES)}",
+        )
+    return tuple(out)

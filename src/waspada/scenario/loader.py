@@ -12,6 +12,7 @@ from yaml.nodes import ScalarNode
 from ._yaml import MAX_DIGITS, Reader, compose_file, compose_text, excerpt
 from .model import (
     AUDIENCES,
+    CHARACTERS,
     CHECK_ENDING,
     ENDING_KINDS,
     MODI,
@@ -29,7 +30,8 @@ from .model import (
 from .problems import Problem, suggest
 
 SCENARIO_KEYS = (
-    "id", "kind", "title", "summary", "audiences", "modi", "start", "variables", "nodes",
+    "id", "kind", "title", "summary", "audiences", "modi", "characters", "start", "variables",
+    "nodes",
 )  # fmt: skip
 CHECK_KEYS = (
     "id",
@@ -124,6 +126,7 @@ def _build(
     summary = r.text(get("summary"), "the summary") if get("summary") else ""
     audiences = _vocabulary(r, get("audiences"), "audience", AUDIENCES)
     modi = _vocabulary(r, get("modi"), "modus", MODI)
+    characters = _characters(r, get("characters"))
     start = r.slug(get("start"), "start") if get("start") else None
     variables = _variables(r, get("variables")) if get("variables") else {}
     nodes = _nodes(r, get("nodes"), variables, help_ids) if get("nodes") else {}
@@ -140,6 +143,7 @@ def _build(
         nodes=nodes,
         variables=variables,
         location=r.loc(tree),
+        characters=characters,
     )
     if start not in nodes:
         r.error(top["start"][1], f"start node '{start}' does not exist{suggest(start, nodes)}")
@@ -172,6 +176,12 @@ def _vocabulary(
     if not items:
         r.error(node, f"the {what} list is empty; name at least one of: {', '.join(allowed)}")
     return tuple(out)
+
+
+def _characters(r: Reader, node: YamlNode | None) -> tuple[str, ...]:
+    """Who the story is about. A story without it is reported by the help check
+    (:func:`validate.check_help_for_characters`), which needs it to match endings and services."""
+    return _vocabulary(r, node, "character", CHARACTERS) if node is not None else ()
 
 
 def _variables(r: Reader, node: YamlNode) -> dict[str, Variable]:
@@ -442,7 +452,8 @@ def _ending(
             helps.append(hid)
     if kind is None or debrief is None:
         return None
-    return Ending(kind, debrief, tuple(messages), tuple(helps), title or "", r.loc(node))
+    help_at = r.loc(spec["help"][1]) if "help" in spec else r.loc(node)
+    return Ending(kind, debrief, tuple(messages), tuple(helps), title or "", r.loc(node), help_at)
 
 
 def _kind(tree: YamlNode | None) -> str | None:

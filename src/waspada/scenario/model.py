@@ -55,6 +55,15 @@ MODUS_NAMES: dict[str, str] = {
 
 ENDING_KINDS: tuple[str, ...] = ("safe", "mixed", "harmed")
 
+# Who a story is about (`characters:`) and whom a help service serves (`serves:` in help.yml).
+# `waspada check` matches the two, so that every ending gives each person in the story somewhere
+# to go: SAPA 129 and the UPTD PPA serve women and children, so a man needs another service.
+PERSONS: tuple[str, ...] = ("woman", "man", "child")
+SITUATIONS: tuple[str, ...] = ("abroad", "migrant-worker")
+CHARACTERS: tuple[str, ...] = (*PERSONS, *SITUATIONS)
+EVERYONE = "everyone"  # serves every person, but is no service for someone abroad
+SERVES: tuple[str, ...] = (EVERYONE, *CHARACTERS)
+
 # What a file describes: a branching story, or a knowledge check (questions with one result
 # ending, written in a shorter form and loaded into the same nodes and choices).
 SCENARIO_KINDS: tuple[str, ...] = ("story", "check")
@@ -154,6 +163,8 @@ class Ending:
     help: tuple[str, ...]
     title: str = ""
     location: Location = field(default=Location(""), compare=False, repr=False)
+    # The `help:` value, where a missing service for a character is reported.
+    help_location: Location = field(default=Location(""), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -185,6 +196,7 @@ class Scenario:
     kind: str = "story"
     module: str = ""  # checks: the chapter (book/<module>.md) the check follows
     pass_mark: int = 0  # checks: correct answers needed to pass
+    characters: tuple[str, ...] = ()  # stories: who the story is about (CHARACTERS)
 
     @property
     def is_check(self) -> bool:

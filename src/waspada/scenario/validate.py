@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 
 from .graph import DEFAULT_STATE_LIMIT, StateLimitError, expand
-from .model import Scenario
+from .help import Service
+from .model import CHARACTERS, EVERYONE, PERSONS, SITUATIONS, Scenario
 from .problems import Problem, Severity, suggest
+
+# How the checker names a character in "offers no service for ...", and a serves value in
+# "(sapa-129 serves women and children)".
+_FOR = {
+    "woman": "a woman",
+    "man": "a man",
+    "child": "a child",
+    "abroad": "someone abroad",
+    "migrant-worker": "a migrant worker",
+}
+_GROUP = {
+    "everyone": "everyone",
+    "woman": "women",
+    "man": "men",
+    "child": "children",
+    "abroad": "people abroad",
+    "migrant-worker": "migrant workers",
+}
 
 
 def validate(scenario: Scenario, *, state_limit: int = DEFAULT_STATE_LIMIT) -> list[Problem]:
@@ -186,3 +206,60 @@ def _warnings(scenario: Scenario) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_help_for_characters(
+    scenario: Scenario, services: Mapping[str, Service]
+) -> list[Problem]:
+    """Every ending of a story offers each of its characters a service that serves them.
+
+    A woman, man or child is served by a service for that person or for everyone; someone abroad
+    or a migrant worker needs a service for exactly that situation (police 110 serves everyone
+    but cannot help a worker held abroad). So a man's story never ends with only SAPA 129.
+    """
+    if scenario.is_check:
+        return []
+    if not scenario.characters:
+        return [
+            Problem(
+                scenario.location,
+                "the scenario does not say who it is about; add 'characters: [...]' naming the "
+                f"people at risk, from: {', '.join(CHARACTERS)} (e.g. characters: [man, abroad])",
+            )
+        ]
+    needs = [
+        (who, (who, EVERYONE) if who in PERSONS else (who,))
+        for who in (*PERSONS, *SITUATIONS)
+        if who in scenario.characters
+    ]
+    problems: list[Problem] = []
+    for node in scenario.endings():
+        assert node.ending is not None
+        offered = [services[h] for h in node.ending.help if h in services]
+        if not offered:
+            continue  # an unknown or missing help id is reported by the loader
+        for who, accepted in needs:
+            if any(service.serves_any(accepted) for service in offered):
+                continue
+            serving = [s.id for s in services.values() if s.serves_any(accepted)]
+            add = (
+                f"add {', '.join(serving[:2])} or another service whose serves: includes {who}"
+                if serving
+                else f"add a service to help.yml whose serves: includes {who}"
+            )
+            problems.append(
+                Problem(
+                    node.ending.help_location,
+                    f"ending '{node.id}' offers no service for {_FOR[who]} "
+                    f"({'; '.join(_serves(s) for s in offered)}); {add}",
+                )
+            )
+    return problems
+
+
+def _serves(service: Service) -> str:
+    groups = [_GROUP[value] for value in service.serves]
+    if not groups:
+        return f"{service.id} says nothing of whom it serves"
+    listed = ", ".join(groups[:-1]) + " and " + groups[-1] if len(groups) > 1 else groups[0]
+    return f"{service.id} serves {listed}"
