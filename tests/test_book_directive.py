@@ -29,6 +29,7 @@ nodes:
   b:
     text: The end.
     ending: {kind: safe, debrief: Done., messages: [Ask questions.], help: [sapa-129]}
+characters: [woman]
 """
 
 

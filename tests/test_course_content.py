@@ -274,3 +274,19 @@ def test_regional_drafts_cover_interface_titles_and_key_messages(lang: str) -> N
     ]
     assert missing == []
     assert load_languages(ROOT / "locales")[lang].chain == (lang, "id", "en")
+
+
+def test_an_ending_says_whom_each_service_serves(course) -> None:
+    """The player's help box names whom a service is for (help.yml `serves:`), as one line of
+    text in the payload, so a man reading SAPA 129's entry sees it is for women and children."""
+    from waspada.payload import scenario_payload
+
+    payload = scenario_payload(course.scenarios["palm-oil-abroad"], course.services)
+    lines = {
+        service["id"]: service["serves"]
+        for node in payload["nodes"].values()
+        if "ending" in node
+        for service in node["ending"]["help"]
+    }
+    assert lines["police-110"] == "Serves: everyone"
+    assert lines["bp2mi"] == "Serves: migrant workers, Indonesians abroad"

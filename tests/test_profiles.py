@@ -161,6 +161,8 @@ def test_handouts_carry_the_help_numbers_from_help_yml(profiles_built: Path):
     for contact in services["sapa-129"]["contacts"]:
         assert contact["value"] in page
     assert 'href="tel:129"' in page
+    # Whom each service serves, from its `serves:` in help.yml.
+    assert '<p class="wsp-help-serves">Serves: women, children</p>' in page
 
 
 @pytest.mark.build

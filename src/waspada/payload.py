@@ -7,7 +7,7 @@ from typing import Any
 
 from . import COURSE_ID, __version__
 from .i18n import language, translator
-from .i18n.ui import APP_MESSAGES, UI_CONTEXT, ui_strings
+from .i18n.ui import APP_MESSAGES, UI_CONTEXT, serves_text, ui_strings
 from .scenario import Scenario, Service, compile_scenario
 
 
@@ -24,7 +24,7 @@ def scenario_payload(
     ui = ui_strings(translate)
     if language(locales_dir, lang).is_draft:
         ui["draft_notice"] = translate(UI_CONTEXT, APP_MESSAGES["draft_notice"])
-    return compile_scenario(
+    payload = compile_scenario(
         scenario,
         services=services,
         ui=ui,
@@ -32,3 +32,8 @@ def scenario_payload(
         lang=lang,
         course={"id": COURSE_ID, "version": __version__, "exit": exit_url},
     )
+    # Whom each service serves, as one translated line the front end shows as text.
+    for node in payload["nodes"].values():
+        for entry in node.get("ending", {}).get("help", []):
+            entry["serves"] = serves_text(services[entry["id"]].serves, translate)
+    return payload

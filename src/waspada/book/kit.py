@@ -25,7 +25,7 @@ from sphinx.util.docutils import SphinxDirective
 from .. import COURSE_ID, __version__
 from ..assets import DASHBOARD_JS, LMS_JS, script_json
 from ..i18n import translator
-from ..i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT
+from ..i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, serves_text
 from ..payload import scenario_payload
 from ..scenario import Collection, load_collection
 from ..scenario.help import load_help
@@ -111,6 +111,10 @@ class HelpServicesDirective(SphinxDirective):
             if service.contacts:
                 item += numbers
             item += nodes.paragraph(text=tr(ctx, service.description), classes=["wsp-help-desc"])
+            if service.serves:
+                item += nodes.paragraph(
+                    text=serves_text(service.serves, tr), classes=["wsp-help-serves"]
+                )
             box += item
         return [box]
 

@@ -89,7 +89,24 @@ APP_MESSAGES: dict[str, str] = {
     "dashboard_print": "Print my completion summary",
     "dashboard_summary": "Completion summary",
     "dashboard_date": "Date",
+    # Whom a help service serves (help.yml `serves:`), shown next to its numbers.
+    "serves": "Serves: {who}",
+    "serves_everyone": "everyone",
+    "serves_woman": "women",
+    "serves_man": "men",
+    "serves_child": "children",
+    "serves_abroad": "Indonesians abroad",
+    "serves_migrant-worker": "migrant workers",
 }
+
+
+def serves_text(serves: tuple[str, ...], translate: Translate = no_translation) -> str:
+    """``("woman", "child")`` -> "Serves: women, children", translated; "" when empty."""
+    if not serves:
+        return ""
+    who = ", ".join(translate(UI_CONTEXT, APP_MESSAGES[f"serves_{value}"]) for value in serves)
+    return translate(UI_CONTEXT, APP_MESSAGES["serves"]).format(who=who)
+
 
 # The terminal player's own prompts (`waspada play`); context "cli".
 CLI_CONTEXT = "cli"

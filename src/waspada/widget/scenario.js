@@ -24,7 +24,10 @@ const PAYLOAD_FORMAT = 1;
  *   ChoiceText  verdict and correct: knowledge checks only
  */
 /** @typedef {{kind: string, label: string, value: string, href: string}} Contact */
-/** @typedef {{id: string, name: string, description: string, contacts: Contact[], checked: string}} Service */
+/**
+ * @typedef {{id: string, name: string, description: string, contacts: Contact[], checked: string,
+ *   serves?: string}} Service  serves: whom it is for, one translated line ("Serves: men")
+ */
 /**
  * @typedef {{kind: string, kindLabel: string, title: string, debrief: Block[] | null,
  *   messages: Inline[][], help: Service[]}} Ending
@@ -522,6 +525,7 @@ function renderEnding(ending, ui, result) {
       const item = h("li", "wsp-service");
       item.append(h("p", "wsp-service-name", service.name));
       item.append(h("p", "wsp-service-description", service.description));
+      if (service.serves) item.append(h("p", "wsp-service-serves", service.serves));
       for (const contact of service.contacts) {
         const line = h("p", "wsp-contact");
         line.append(h("span", "wsp-contact-label", `${contact.label}: `));
