@@ -75,6 +75,12 @@ def _install(case: dict[str, Any], area: Path, course: Path, outside: Path) -> P
             shutil.rmtree(target)
         else:
             target.unlink()
+    for edit in case.get("edit", []):
+        # Change one text of a course file in place: a realistic file with one thing wrong.
+        target = course / edit["path"]
+        text = target.read_text(encoding="utf-8")
+        assert edit["old"] in text, f"{edit['path']} no longer contains {edit['old']!r}"
+        target.write_text(text.replace(edit["old"], edit["new"], 1), encoding="utf-8")
     install = case.get("install")
     if install is None:
         return area / case["file"] if "file" in case else None
