@@ -253,6 +253,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
         catalogs = len(list(project.locales_dir.glob("*/LC_MESSAGES/*.po")))
         problems += _profile_problems(project, collection)
+        from .numbers import check_numbers  # phone numbers typed by hand, unknown {help-contact}
+
+        problems += check_numbers(project, collection.services)
     print_problems(problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors

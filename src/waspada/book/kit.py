@@ -2,6 +2,9 @@
 
 - ``{help-services} [id ...]``: services from help.yml with their numbers, translated, so a
   handout never carries a number typed by hand.
+- ``{help-contact}`sapa-129``` (a role): one number from help.yml in a sentence; ``sapa-129`` is
+  the first phone contact, ``sapa-129/whatsapp`` the first WhatsApp contact, ``bp2mi/phone2``
+  the second phone contact.
 - ``{scenario-list}``: a table of the scenarios in this build (the profile's selection).
 - ``{scenario-map} ID``: every node and route of a scenario, as a picture and as a list.
 - ``{progress-dashboard}``: the knowledge checks of the modules in this build, with the
@@ -20,7 +23,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join, logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from .. import COURSE_ID, __version__
 from ..assets import DASHBOARD_JS, LMS_JS, script_json
@@ -28,7 +31,7 @@ from ..i18n import translator
 from ..i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, serves_text
 from ..payload import scenario_payload
 from ..scenario import Collection, load_collection
-from ..scenario.help import load_help
+from ..scenario.help import find_contact, load_help
 from ..scenario.model import MODUS_NAMES
 from .directive import _collection, static_dir
 from .scenario_map import draw_svg, route_list
@@ -117,6 +120,24 @@ class HelpServicesDirective(SphinxDirective):
                 )
             box += item
         return [box]
+
+
+class HelpContactRole(SphinxRole):
+    """``{help-contact}`sapa-129/whatsapp```: that number, from help.yml, never typed by hand."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        help_file = (Path(self.env.srcdir) / self.env.config.waspada_help).resolve()
+        self.env.note_dependency(str(help_file))
+        services, _ = load_help(help_file)  # its own problems are reported by {help-services}
+        contact, why = find_contact(services, self.text)
+        if contact is None:
+            logger.warning(why, location=self.get_location())
+            return [nodes.literal(self.rawtext, self.text)], []
+        value = nodes.inline(contact.value, contact.value, classes=["wsp-help-contact"])
+        if not contact.href:
+            return [value], []
+        link = nodes.reference(contact.value, "", value, refuri=contact.href)
+        return [link], []
 
 
 # -- scenario-list ------------------------------------------------------------------------------
@@ -346,6 +367,7 @@ def setup_kit(app: Sphinx) -> None:
     app.add_config_value("waspada_profile_scenarios", [], "env", [list])
     app.add_config_value("waspada_profile_documents", [], "env", [list])
     app.add_directive("help-services", HelpServicesDirective)
+    app.add_role("help-contact", HelpContactRole())
     app.add_directive("scenario-list", ScenarioListDirective)
     app.add_directive("scenario-map", ScenarioMapDirective)
     app.add_node(dashboard_node)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,3 +151,40 @@ def _serves(r: Reader, sid: str, node: YamlNode) -> tuple[str, ...]:
             f"service '{sid}' serves nobody; list whom it is for, from: {', '.join(SERVES)}",
         )
     return tuple(out)
+
+
+# ``sapa-129``: its first phone contact; ``sapa-129/whatsapp``: its first WhatsApp contact;
+# ``bp2mi/phone2``: its second phone contact (the number for calls from abroad).
+_CONTACT_REF = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)(?:/([a-z]+)(\d*))?$")
+
+
+def find_contact(services: Mapping[str, Service], ref: str) -> tuple[Contact | None, str]:
+    """The contact ``ref`` names (see ``{help-contact}`` in the book), or None and why not.
+
+    >>> s = Service("x", "X", "d", (Contact("phone", "Call", "110"),), ("S1",), "2026-11-27")
+    >>> find_contact({"x": s}, "x")[0].value
+    '110'
+    >>> find_contact({"x": s}, "x/whatsapp")[1]
+    "service 'x' has no whatsapp contact in help.yml; it has: phone"
+    """
+    match = _CONTACT_REF.match(ref.strip())
+    if not match:
+        return None, (
+            f"cannot read the contact '{ref}'; write a service id from help.yml, such as "
+            "sapa-129, or an id and a kind, such as sapa-129/whatsapp"
+        )
+    sid, kind, number = match.group(1), match.group(2) or "phone", int(match.group(3) or 1)
+    service = services.get(sid)
+    if service is None:
+        return None, (
+            f"unknown help service '{sid}'{suggest(sid, list(services))}; use one of: "
+            f"{', '.join(services)}"
+        )
+    if kind not in CONTACT_KINDS:
+        return None, f"unknown contact kind '{kind}'; use one of: {', '.join(CONTACT_KINDS)}"
+    of_kind = [c for c in service.contacts if c.kind == kind]
+    if len(of_kind) < number:
+        kinds = ", ".join(dict.fromkeys(c.kind for c in service.contacts)) or "no contacts"
+        which = f"{kind} contact" if number == 1 else f"contact number {number} of kind {kind}"
+        return None, f"service '{sid}' has no {which} in help.yml; it has: {kinds}"
+    return of_kind[number - 1], ""

@@ -1,0 +1,132 @@
+"""`waspada check`: phone numbers typed by hand, and ``{help-contact}`` roles that name nothing.
+
+The finding is pure (:mod:`waspada.scenario.phones`); this module only reads the project's files:
+the book's pages, the scenario files, help.yml (its names and descriptions, not its contacts)
+and the translation catalogs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .project import Project
+from .scenario import Location, Problem, Service
+from .scenario.help import find_contact
+from .scenario.phones import find_phone_numbers
+
+# A MyST role in a page: {help-contact}`sapa-129/whatsapp`.
+_ROLE = re.compile(r"\{help-contact\}`([^`]*)`")
+# How to fix a typed number, by where it is; a number is then corrected once, in help.yml.
+_PAGE_FIX = "write {role} instead, so the number comes from help.yml"
+_NEW_FIX = "add the service to help.yml and write {help-contact}`its-id` instead"
+_SCENARIO_FIX = "write no number in a scenario: name the service in the ending's help: list"
+_HELP_FIX = "put the number under the service's contacts: and leave it out of the text"
+_CATALOG_FIX = "translate the English as it is: numbers come from help.yml"
+
+
+def check_numbers(project: Project, services: Mapping[str, Service]) -> list[Problem]:
+    """Every typed phone number and every unknown ``{help-contact}`` in the project."""
+    problems: list[Problem] = []
+    for path in sorted(project.book_dir.rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        problems += _typed(text, _shown(project, path), "the page", _page_fix(services))
+        problems += _roles(text, _shown(project, path), services)
+    for path in project.scenario_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        problems += _typed(text, _shown(project, path), "the scenario", _SCENARIO_FIX)
+    if project.help_file.is_file():
+        # The contacts are where numbers belong; names and descriptions are not.
+        lines = project.help_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        text = "\n".join("" if "value:" in line else line for line in lines)
+        problems += _typed(text, _shown(project, project.help_file), "the help text", _HELP_FIX)
+    problems += _catalogs(project)
+    return problems
+
+
+def _shown(project: Project, path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(project.root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _typed(text: str, file: str, what: str, fix: str | Callable[[str], str]) -> list[Problem]:
+    return [
+        Problem(
+            Location(file, found.line, found.column),
+            f"{what} has the phone number '{found.text}' typed in; "
+            f"{fix(found.text) if callable(fix) else fix}",
+        )
+        for found in find_phone_numbers(text)
+    ]
+
+
+def _page_fix(services: Mapping[str, Service]) -> Callable[[str], str]:
+    """The role that gives a typed number from help.yml, if help.yml has that number."""
+    refs: dict[str, str] = {}
+    for sid, service in services.items():
+        seen: dict[str, int] = {}
+        for contact in service.contacts:
+            seen[contact.kind] = seen.get(contact.kind, 0) + 1
+            ref = sid if contact.kind == "phone" else f"{sid}/{contact.kind}"
+            if seen[contact.kind] > 1:
+                ref = f"{sid}/{contact.kind}{seen[contact.kind]}"
+            refs.setdefault(_digits(contact.value), ref)
+
+    def fix(number: str) -> str:
+        ref = refs.get(_digits(number))
+        return _PAGE_FIX.format(role=f"{{help-contact}}`{ref}`") if ref else _NEW_FIX
+
+    return fix
+
+
+def _digits(number: str) -> str:
+    return "".join(ch for ch in number if ch.isdigit())
+
+
+def _roles(text: str, file: str, services: Mapping[str, Service]) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in _ROLE.finditer(line):
+            contact, why = find_contact(services, match.group(1))
+            if contact is None:
+                problems.append(Problem(Location(file, number, match.start() + 1), why))
+    return problems
+
+
+def _catalogs(project: Project) -> list[Problem]:
+    """Numbers a translator typed where the English has none.
+
+    A translation of English that still has the number typed in is left alone: the English page
+    is reported, and once it uses {help-contact} the new message reaches the catalog with the
+    next extraction. A translation of a message with a role is left alone too (the lead updates
+    those catalogs), and so is a fuzzy one, which no reader sees.
+    """
+    from babel.messages.pofile import read_po  # only the whole-project check needs Babel
+
+    problems: list[Problem] = []
+    for path in sorted(project.locales_dir.glob("*/LC_MESSAGES/*.po")):
+        try:
+            with path.open("rb") as handle:
+                catalog = read_po(handle)
+        except Exception:  # a broken catalog is reported by check_catalogs
+            continue
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            if any("{help-contact}" in i or any(find_phone_numbers(i)) for i in ids):
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for text in strings:
+                for found in find_phone_numbers(text or ""):
+                    problems.append(
+                        Problem(
+                            Location(_shown(project, path), message.lineno, 1),
+                            f"the translation has the phone number '{found.text}' typed in, "
+                            f"though the English has none; {_CATALOG_FIX}",
+                        )
+                    )
+    return problems
