@@ -183,3 +183,28 @@ def test_health_course_has_a_dashboard_of_its_three_checks(profiles_built: Path)
     for check in ("check-what-is-trafficking", "check-health", "check-health-workers"):
         assert f'"id":"{check}"' in data
     assert "dashboard.js" in page
+
+
+# What each audience's course must teach (issue 13), as the MyST labels of the sections.
+NEEDED_SECTIONS = {
+    "village": {"safe-migration", "coming-home"},
+    "school": {"online-safety"},
+    "health": {"time-critical-care"},
+    "full": {"safe-migration", "coming-home", "online-safety", "time-critical-care",
+             "after-a-report"},
+}  # fmt: skip
+_LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
+
+
+@pytest.mark.parametrize("name", sorted(NEEDED_SECTIONS))
+def test_each_profile_contains_the_sections_its_audience_needs(name: str) -> None:
+    """A profile contains a section when one of its pages (root or chapters, from profiles.yml)
+    has the section's label: village sessions teach safe migration and coming home, school
+    lessons online safety, the health course time-critical care."""
+    profile = load_profiles(ROOT / "profiles.yml")[0][name]
+    labels: set[str] = set()
+    for page in (profile.root, *profile.chapters):
+        path = ROOT / "book" / f"{page}.md"
+        if path.is_file():
+            labels.update(_LABEL.findall(path.read_text(encoding="utf-8")))
+    assert NEEDED_SECTIONS[name] <= labels, sorted(NEEDED_SECTIONS[name] - labels)
