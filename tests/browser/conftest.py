@@ -190,6 +190,7 @@ nodes:
       debrief: "<a href=javascript:alert(1)>link</a>"
       messages: ["<style>body{display:none}</style>"]
       help: [sapa-129]
+characters: [woman]
 """
 
 
@@ -213,6 +214,7 @@ nodes:
   c:
     text: The papers were false.
     ending: {kind: harmed, debrief: Nobody checked., messages: [Check first.], help: [sapa-129]}
+characters: [woman]
 """
 
 
