@@ -110,8 +110,8 @@ class Project:
 
     def read_profiles(self) -> tuple[dict[str, Profile], list[Problem]]:
         """profiles.yml with every problem found in it (none, and no profiles, without it)."""
-        if not self.profiles_file.is_file():
-            return {}, []
+        if not (self.profiles_file.exists() or self.profiles_file.is_symlink()):
+            return {}, []  # optional; anything by that name is read, or reported as unreadable
         return load_profiles(self.profiles_file, book_dir=self.book_dir, display="profiles.yml")
 
     def require_languages(self, codes: Iterable[str]) -> None:
