@@ -26,7 +26,9 @@ import yaml
 ROOT = Path(__file__).parents[1]
 HOSTILE = Path(__file__).parent / "hostile"
 # What of the repository a throw-away course needs: sources, not tests, builds or tools.
-COURSE_PARTS = ("_config.yml", "_toc.yml", "book", "scenarios", "help.yml", "profiles.yml", "locales")
+COURSE_PARTS = (
+    "_config.yml", "_toc.yml", "book", "scenarios", "help.yml", "profiles.yml", "locales",
+)  # fmt: skip
 DEFAULT_TIMEOUT = 10.0
 LIVE_MARKER = re.compile(
     r"<[a-zA-Z][^<>]*evil\.example"  # a tag naming the marker host: a link, a redirect, a source
