@@ -103,7 +103,8 @@ def test_every_link_form_becomes_a_choice():
 
 
 def test_gaps_are_written_visibly_and_named_by_line():
-    """Audiences, methods, an ending's kind, debrief and help: each warning names its YAML line."""
+    """Audiences, methods, characters, an ending's kind, debrief and help: each warning names
+    its YAML line."""
     yaml_text, problems = imported(CAVE.replace(" [ending-safe]", ""))
     assert yaml_text is not None
     lines = yaml_text.splitlines()
@@ -117,6 +118,9 @@ def test_gaps_are_written_visibly_and_named_by_line():
         "story.twee:1:1)": "audiences: []  # one or more of: village, health, school",
         "a Twine story names no recruitment methods; list one or more under 'modi:' (from "
         "story.twee:1:1)": "modi: []  # one or more from the list in scenarios/README.md",
+        "a Twine story names no characters (who the story is about); list one or more under "
+        "'characters:' (from story.twee:1:1)": "characters: []  # one or more of: woman, man, "
+        "child, abroad, migrant-worker",
         "passage 'Home' has no links, so it becomes an ending; its kind is set to 'mixed': set "
         "safe, harmed or mixed (from story.twee:29:1)": "      kind: mixed  # set the kind: "
         "safe, harmed or mixed",
@@ -137,6 +141,7 @@ def test_filled_in_gaps_pass_the_checker():
     filled = (
         yaml_text.replace("audiences: []", "audiences: [village]")
         .replace("modi: []", "modi: [deception]")
+        .replace("characters: []", "characters: [woman]")
         .replace('debrief: ""', "debrief: Going home was safe.")
         .replace("help: []", "help: [sapa-129]")
     )
@@ -323,6 +328,8 @@ def test_dynamic_links_setters_and_code_are_reported_with_line_and_passage():
         "'audiences:'",
         "story.twee:1:1: warning: a Twine story names no recruitment methods; list one or more "
         "under 'modi:'",
+        "story.twee:1:1: warning: a Twine story names no characters (who the story is about); "
+        "list one or more under 'characters:'",
         "story.twee:5:1: warning: passage 'StoryInit' is the story format's special passage "
         "StoryInit; it is not carried over, since a scenario has no story-format code",
         "story.twee:8:1: warning: passage 'Story JavaScript' is a script (JavaScript for the story "
@@ -488,6 +495,7 @@ title: "Tricky: quoting"
 summary: "- a summary that starts like a list item"
 audiences: [village]
 modi: [deception]
+characters: [woman]
 start: a
 variables:
   level: {initial: 0, min: -3, max: 3, description: "Commas, [brackets] and: colons"}
@@ -545,7 +553,7 @@ def test_cli_import_writes_into_scenarios_and_refuses_to_overwrite(project, caps
     out, err = capsys.readouterr()
     written = project / "scenarios" / "the-cave.yml"
     assert written.is_file()
-    assert out.splitlines()[0] == "wrote scenarios/the-cave.yml: 4 nodes from cave.twee, 4 warnings"
+    assert out.splitlines()[0] == "wrote scenarios/the-cave.yml: 4 nodes from cave.twee, 5 warnings"
     assert "still finds" in out  # the gaps keep `waspada check` failing until filled in
     assert re.search(
         r"^scenarios/the-cave\.yml:5:1: warning: a Twine story names no audiences", err, re.M
@@ -669,10 +677,10 @@ def test_edits_made_in_twine_come_back_and_lost_data_is_reported(minimal):
         "choices": [{"label": "Go home", "target": "home"}],
     }
     assert [str(p) for p in problems] == [
-        "story.twee:37:1: warning: passage 'offer': unknown key 'note' in the waspada block (did "
+        "story.twee:38:1: warning: passage 'offer': unknown key 'note' in the waspada block (did "
         "you mean 'notes'?); it is not carried over (allowed: text, notes, prompt, choices, "
         "ending)",
-        "story.twee:39:1: warning: passage 'offer': the waspada block has data for a choice to "
+        "story.twee:40:1: warning: passage 'offer': the waspada block has data for a choice to "
         "'ask', but the passage has no (more) links to it; the data is not carried over",
     ]
 
@@ -689,7 +697,7 @@ def test_an_edited_text_that_the_block_carries_exactly_is_reported(minimal):
     )
     assert data["nodes"]["ask"]["text"] == "He says [[nothing]]."
     assert [str(p) for p in problems] == [
-        "s.twee:49:1: warning: passage 'ask': the passage text differs from the exact copy in its "
+        "s.twee:50:1: warning: passage 'ask': the passage text differs from the exact copy in its "
         "waspada block ('text:'), which is used; make the change there"
     ]
 

@@ -35,7 +35,7 @@ TAG_COLORS |= {META_TAG: "purple"}
 PASSAGE_SIZE = "100,100"
 GRID = (100, 100, 200, 150)  # left, top, column width, row height (Twine's default tile: 100x100)
 
-SCENARIO_BLOCK_KEYS = ("id", "summary", "audiences", "modi", "variables")
+SCENARIO_BLOCK_KEYS = ("id", "summary", "audiences", "modi", "characters", "variables")
 NODE_BLOCK_KEYS = ("text", "notes", "prompt", "choices", "ending")
 CHOICE_BLOCK_KEYS = ("target", "id", "label", "feedback", "effects", "condition")
 ENDING_BLOCK_KEYS = ("kind", "title", "debrief", "messages", "help")
@@ -369,3 +369,64 @@ def _plain(node: YamlNode) -> Any:
     if is_null(node):
         return ""
     return node.value.strip()
+
+
+# -- what a block may not hold --------------------------------------------------------------------
+#
+# A block comes from a stranger's file. PyYAML's composer keeps an alias as the same node, so a
+# "billion laughs" block is small as a tree but explodes when made into plain data; libyaml's
+# composer recurses in C and crashes the process on flow collections nested some 100,000 deep;
+# and an explicit tag (!!binary, !!python/object) asks for a type a block never holds. Each is
+# refused before the block is read.
+
+MAX_BLOCK_DEPTH = 20  # a block holds at most 5 levels (nodes > choices > item > effects > value)
+_STANDARD_TAGS = frozenset(
+    {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+)
+
+
+def flow_depth(text: str) -> tuple[int, int]:
+    """How deep ``[`` and ``{`` nest in YAML text, and the offset where it is deepest.
+
+    Quotes are not followed: a bracket inside a quoted text counts too, which only matters for
+    texts with more than :data:`MAX_BLOCK_DEPTH` unclosed brackets.
+    """
+    depth = deepest = where = 0
+    for offset, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, offset
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest, where
+
+
+def block_hazard(tree: YamlNode) -> tuple[YamlNode, str] | None:
+    """The first node of a composed block a waspada block may not hold, and why; else None."""
+    seen: set[int] = set()
+    stack: list[tuple[YamlNode, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return node, (
+                "uses a YAML alias (*name) to repeat a value; a waspada block does not use "
+                "anchors and aliases: write the value out"
+            )
+        seen.add(id(node))
+        if node.tag not in _STANDARD_TAGS:
+            return node, (
+                f"has the YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}', which a "
+                "waspada block does not use: remove it"
+            )
+        if depth > MAX_BLOCK_DEPTH:
+            return node, (
+                f"nests values more than {MAX_BLOCK_DEPTH} levels deep; a waspada block needs "
+                "at most 5"
+            )
+        if isinstance(node, MappingNode):
+            for key, value in reversed(node.value):
+                stack += [(value, depth + 1), (key, depth + 1)]
+        elif isinstance(node, SequenceNode):
+            stack += [(item, depth + 1) for item in reversed(node.value)]
+    return None

@@ -7,16 +7,18 @@ with its line and passage name (see the package docstring).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode
 from yaml.nodes import Node as YamlNode
 
-from ...scenario._yaml import compose_text
-from ...scenario.model import AUDIENCES, ENDING_KINDS, MODI
+from ...scenario._yaml import SLUG, compose_text
+from ...scenario.model import AUDIENCES, CHARACTERS, ENDING_KINDS, MODI
 from ...scenario.problems import Location, Problem, Severity, sort_problems, suggest
 from .block import (
     BLOCK_CLOSE,
@@ -24,6 +26,7 @@ from .block import (
     CHOICE_BLOCK_KEYS,
     ENDING_BLOCK_KEYS,
     ENDING_TAG,
+    MAX_BLOCK_DEPTH,
     META_PASSAGE,
     NODE_BLOCK_KEYS,
     SCENARIO_BLOCK_KEYS,
@@ -34,11 +37,14 @@ from .block import (
     _plain,
     _safe_label,
     _unescape_line,
+    block_hazard,
     emit_yaml,
+    flow_depth,
     slugify,
 )
 
-_LINK = re.compile(r"\[\[(.*?)\]\]")
+# Every pattern here runs on a stranger's lines, so none may take quadratic time: a lazy ".*?"
+# that finds no end scans to the end of the line from each start, so those stop at the next start.
 _QUOTED = r"""("[^"\\\n]*"|'[^'\\\n]*')"""
 _HARLOWE_LINK = re.compile(rf"\(link-?goto:\s*{_QUOTED}\s*(?:,\s*{_QUOTED}\s*)?\)", re.I)
 _SUGARCUBE_LINK = re.compile(
@@ -46,10 +52,10 @@ _SUGARCUBE_LINK = re.compile(
 )
 _CODE = re.compile(
     r"\((?:[a-z][a-z0-9-]*):"  # Harlowe macro
-    r"|<<.*?>>"  # SugarCube macro
+    r"|<<(?:(?!<<).)*?>>"  # SugarCube macro
     r"|<%.*?%>|<%.*"  # Snowman template
     r"|<script\b[^>]*>?"  # HTML script
-    r"|\[img\[.*?\]\]"  # SugarCube image link
+    r"|\[img\[(?:(?!\[img\[).)*?\]\]"  # SugarCube image link
     r"|\{[a-z][^{}\n]*\}"  # Chapbook insert
 )
 _NAVIGATION = re.compile(
@@ -257,6 +263,7 @@ class _Importer:
         for key, vocabulary, what in (
             ("audiences", AUDIENCES, "audiences"),
             ("modi", MODI, "recruitment methods"),
+            ("characters", CHARACTERS, "characters (who the story is about)"),
         ):
             data[key] = meta.get(key) or []
             if not data[key]:
@@ -266,7 +273,7 @@ class _Importer:
                     line,
                     f"a Twine story names no {what}; list one or more under '{key}:'",
                     "one or more of: " + ", ".join(vocabulary)
-                    if len(vocabulary) < 5
+                    if len(vocabulary) <= len(CHARACTERS)
                     else "one or more from the list in scenarios/README.md",
                 )
         data["start"] = ids[start]
@@ -533,7 +540,18 @@ class _Importer:
         if not lines:
             return {}
         first = lines[0][0]
-        tree, problem = compose_text("\n".join(line for _, line in lines), self.file)
+        source = "\n".join(line for _, line in lines)
+        depth, offset = flow_depth(source)
+        if depth > MAX_BLOCK_DEPTH:
+            before = source[:offset]
+            self.error(
+                first + before.count("\n"),
+                offset - (before.rfind("\n") + 1) + 1,
+                f"passage '{passage.name}': the waspada block nests brackets more than "
+                f"{MAX_BLOCK_DEPTH} levels deep; a waspada block needs at most 5",
+            )
+            return {}
+        tree, problem = compose_text(source, self.file)
         if problem is not None:
             line = first + problem.location.line - 1 if problem.location.line else opened
             line = min(line, lines[-1][0])  # PyYAML may point past the end of the block
@@ -542,6 +560,15 @@ class _Importer:
             )
             return {}
         if tree is None:
+            return {}
+        hazard = block_hazard(tree)
+        if hazard is not None:
+            node, why = hazard
+            self.error(
+                first + node.start_mark.line,
+                node.start_mark.column + 1,
+                f"the waspada block of passage '{passage.name}' {why}",
+            )
             return {}
         if not isinstance(tree, MappingNode):
             self.error(
@@ -586,6 +613,17 @@ class _Importer:
                 )
                 break
         found = self.read_block(passage, block, opened, SCENARIO_BLOCK_KEYS)
+        if "id" in found and not _valid_id(found["id"].value):
+            # The id names the file the scenario is written to: "../help" must never get there.
+            start = found["id"].node.start_mark
+            self.error(
+                found["id"].first + start.line,
+                start.column + 1,
+                f"passage '{passage.name}': the scenario id '{_shown_value(found['id'].value)}' "
+                "is not a valid id; use lower-case letters, digits and single hyphens, such as "
+                "'bus-stop' (the id names the scenario file)",
+            )
+            del found["id"]
         return {key: entry.value for key, entry in found.items()}
 
     # -- one node
@@ -683,9 +721,8 @@ class _Importer:
         self.chapbook_vars(passage, lines)
         for number, line in lines:
             spans: list[tuple[int, int, str, bool]] = []  # start, end, label, became a choice
-            for match in _LINK.finditer(line):
-                content = match.group(1)
-                column = match.start() + 1
+            for start, end, content in _links(line):
+                column = start + 1
                 if "][" in content:
                     content, setter = content.split("][", 1)
                     self.warn(
@@ -696,13 +733,12 @@ class _Importer:
                     )
                 label, target = _link_parts(content)
                 kind = self.link(passage, links, label, target, number, column, ids, skipped)
-                spans.append(
-                    (match.start(), match.end(), label.strip() or target.strip(), kind == "choice")
-                )
+                spans.append((start, end, label.strip() or target.strip(), kind == "choice"))
                 navigates |= kind == "computed"
+            link_spans = [(s, e) for s, e, *_ in spans]
             for pattern in (_HARLOWE_LINK, _SUGARCUBE_LINK):
                 for match in pattern.finditer(line):
-                    if any(s < match.end() and match.start() < e for s, e, *_ in spans):
+                    if _overlaps(link_spans, match.start(), match.end()):
                         continue
                     first, second = match.group(1)[1:-1], (match.group(2) or "")[1:-1]
                     label, target = (first, second) if match.group(2) else (first, first)
@@ -717,9 +753,11 @@ class _Importer:
                     spans.append((match.start(), match.end(), label, kind == "choice"))
                     navigates |= kind == "computed"
             spans.sort()
-            masked = line
+            pieces, last = [], 0
             for start, end, *_ in spans:
-                masked = masked[:start] + " " * (end - start) + masked[end:]
+                pieces += [line[last:start], " " * (end - start)]
+                last = end
+            masked = "".join([*pieces, line[last:]])
             navigates |= self.code(passage, number, masked)
             # A line of nothing but links that became choices is the choice list: drop it.
             if spans and all(span[3] for span in spans) and _LINK_LINE.fullmatch(masked):
@@ -801,6 +839,8 @@ class _Importer:
         spans: list[tuple[int, int]] = []
         for match in _CODE.finditer(line):
             start, end = match.start(), match.end()
+            if spans and start < spans[-1][1]:  # inside the code before (spans come in order)
+                continue
             if line[start] == "(":
                 depth = 0
                 for index in range(start, len(line)):
@@ -810,8 +850,6 @@ class _Importer:
                         break
                 else:
                     end = len(line)
-            if any(s <= start < e for s, e in spans):
-                continue
             spans.append((start, end))
             snippet = line[start:end]
             if _NAVIGATION.match(snippet):
@@ -831,7 +869,7 @@ class _Importer:
                     "scenario's variables, effects and conditions",
                 )
         for match in _VARIABLE.finditer(line):
-            if not any(s <= match.start() < e for s, e in spans):
+            if not _overlaps(spans, match.start(), match.start() + 1):
                 self.warn(
                     number,
                     match.start() + 1,
@@ -1031,3 +1069,35 @@ def _link_parts(content: str) -> tuple[str, str]:
         index = content.rfind("|")
         return content[:index], content[index + 1 :]
     return content, content
+
+
+def _valid_id(value: Any) -> bool:
+    """Whether a value is a scenario id by the loader's own rule (a slug)."""
+    return isinstance(value, str) and SLUG.fullmatch(value) is not None
+
+
+def _shown_value(value: Any, limit: int = 60) -> str:
+    """A value from a stranger's file, safe to print on one line: control characters escaped."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _links(line: str) -> Iterator[tuple[int, int, str]]:
+    """Each ``[[…]]`` of a line as (start, end, inside), read as the regex ``\\[\\[(.*?)\\]\\]``
+    would, in linear time: once no ``]]`` follows a ``[[``, none follows any later one."""
+    position = 0
+    while (start := line.find("[[", position)) >= 0:
+        close = line.find("]]", start + 2)
+        if close < 0:
+            return
+        yield start, close + 2, line[start + 2 : close]
+        position = close + 2
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` (sorted, not overlapping each other)."""
+    index = bisect.bisect_right(spans, (start, float("inf")))
+    before = spans[index - 1] if index else None
+    after = spans[index] if index < len(spans) else None
+    return bool((before and before[1] > start) or (after and after[0] < end))

@@ -81,6 +81,7 @@ def scenario_to_twee(scenario: Scenario, *, ifid: str | None = None) -> str:
         meta["summary"] = scenario.summary
     meta["audiences"] = list(scenario.audiences)
     meta["modi"] = list(scenario.modi)
+    meta["characters"] = list(scenario.characters)
     if scenario.variables:
         meta["variables"] = {
             var.name: {
