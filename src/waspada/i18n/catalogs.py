@@ -123,7 +123,7 @@ def _read(path: Path) -> Catalog:
         return read_po(handle, abort_invalid=True)
 
 
-def read_translations(path: Path, shown: str | None = None) -> Catalog:
+def read_translations(path: Path, shown: str | None = None, *, parse: bool = True) -> Catalog:
     """A translator's .po file, read as untrusted input: a regular file inside its folder, of
     a sane size, UTF-8 throughout. Raises :class:`CatalogError` naming what is wrong."""
     name = shown or str(path)
@@ -154,21 +154,40 @@ def read_translations(path: Path, shown: str | None = None) -> Catalog:
                 "from the repository or from Weblate",
             )
         )
+    if not parse:
+        return Catalog()
+    return _parse_translations(path.read_bytes(), name)
+
+
+def _admitted(path: Path, shown: str) -> bytes:
+    """The bytes of a catalog that passes :func:`read_translations`' file checks."""
+    read_translations(path, shown, parse=False)
     data = path.read_bytes()
+    _utf8(data, shown)
+    return data
+
+
+def _utf8(data: bytes, name: str) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise CatalogError(
             Problem(
-                Location(name, line, 1),
+                Location(name, line, column),
                 "the catalog is not UTF-8; save it as UTF-8 (Poedit: Catalog > Properties)",
             )
         ) from exc
+
+
+def _parse_translations(data: bytes, name: str) -> Catalog:
+    _utf8(data, name)
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True, charset="utf-8")
     except PoFileError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
+        # Babel counts lines from 0 ("... on 17").
+        line = int(m.group(1)) + 1 if (m := re.search(r" on (\d+)$", str(exc))) else 0
         raise CatalogError(
             Problem(
                 Location(name, line, 1),
@@ -519,13 +538,14 @@ def _shown(path: Path, root: Path) -> str:
 def check_catalog(path: Path, shown: str) -> list[Problem]:
     """Every problem of one translator's .po file, each at the line of its msgstr."""
     try:
-        catalog = read_translations(path, shown)
+        data = _admitted(path, shown)
+        # Only now, with a regular file of sane size: msgfmt would wait forever on a FIFO.
+        syntax = _msgfmt_problems(path, shown)
+        if syntax:
+            return syntax
+        catalog = _parse_translations(data, shown)
     except CatalogError as exc:
         return [exc.problem]
-    # Only now, with a regular file of sane size: msgfmt would wait forever on a FIFO.
-    syntax = _msgfmt_problems(path, shown)
-    if syntax:
-        return syntax
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     problems: list[Problem] = []
@@ -636,21 +656,42 @@ def _msgfmt_problems(path: Path, shown: str) -> list[Problem]:
         return [Problem(Location(shown), "msgfmt did not finish reading the catalog in 60 s")]
     if result.returncode == 0:
         return []
-    problems = []
+    problems: list[Problem] = []
     for line in result.stderr.splitlines():
         match = re.match(rf"{re.escape(str(path))}:(\d+):(?:(\d+):)?\s*(.*)", line)
         if (
-            match
-            and not match.group(3).startswith(("warning:", "found "))
-            and "fatal error" not in match.group(3)
+            not match
+            or match.group(3).startswith(("warning:", "found "))
+            or "fatal error" in match.group(3)
         ):
+            continue
+        what = match.group(3).removesuffix("...")
+        if what.startswith("...this is the location of the first definition") and problems:
+            # msgfmt's second line about a duplicate: say it in the first one.
+            last = problems.pop()
             problems.append(
                 Problem(
-                    Location(shown, int(match.group(1)), int(match.group(2) or 1)),
-                    f"the catalog cannot be read (msgfmt: {match.group(3)}); fix this entry or "
-                    "open the file in Poedit, which shows it",
+                    last.location,
+                    last.message.replace(
+                        "); fix", f", first defined on line {match.group(1)}); fix", 1
+                    ),
                 )
             )
+            continue
+        if what.startswith("...") and problems:  # the rest of msgfmt's previous sentence
+            last = problems.pop()
+            rest = what.lstrip(".")
+            problems.append(
+                Problem(last.location, last.message.replace("); fix", f", {rest}); fix", 1))
+            )
+            continue
+        problems.append(
+            Problem(
+                Location(shown, int(match.group(1)), int(match.group(2) or 1)),
+                f"the catalog cannot be read (msgfmt: {what}); fix this entry or "
+                "open the file in Poedit, which shows it",
+            )
+        )
     return problems or [Problem(Location(shown), f"msgfmt rejects the catalog: {result.stderr}")]
 
 

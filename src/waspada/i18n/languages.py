@@ -11,13 +11,11 @@ of the course until it is fixed.
 from __future__ import annotations
 
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..scenario._yaml import Reader, read_entries
-from ..scenario.problems import Location, Problem, Severity, suggest
-from ..textsafety import bidi_controls, bidi_message
+from ..scenario.problems import Location, Problem, suggest
 
 SOURCE = "en"
 FILE_NAME = "languages.yml"
@@ -27,9 +25,6 @@ CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 STATUSES = ("reviewed", "draft")
 KEYS = ("english", "native", "fallback", "cldr", "status", "register")
 REQUIRED = ("english", "native", "cldr", "status")
-# languages.yml names a handful of languages; a file this large is not one.
-MAX_BYTES = 1 << 20
-WARNING = Severity.WARNING
 
 
 @dataclass(frozen=True)
@@ -80,6 +75,9 @@ def read_languages(
 ) -> tuple[dict[str, Language], list[Problem]]:
     """The usable languages (English first) and every problem of ``languages.yml``.
 
+    The file is read like every course file (a regular UTF-8 file of sane size, no YAML tags
+    or aliases; bidi controls are warned about), then each entry is checked.
+
     ``display`` is how problems name the file (default ``locales/languages.yml``).
     """
     path = locales_dir / FILE_NAME
@@ -96,18 +94,6 @@ def read_languages(
                 )
             ]
         return {SOURCE: ENGLISH}, []  # an English-only course
-    if not stat.S_ISREG(info.st_mode):
-        return {SOURCE: ENGLISH}, [
-            Problem(Location(shown, 1, 1), "is not a regular file; make it a plain YAML file")
-        ]
-    if info.st_size > MAX_BYTES:
-        return {SOURCE: ENGLISH}, [
-            Problem(
-                Location(shown, 1, 1),
-                f"the file is {info.st_size:,} bytes, more than the {MAX_BYTES:,} a list of "
-                "languages needs; it cannot be this file",
-            )
-        ]
     key = (str(path), info.st_mtime_ns, info.st_size)
     if key not in _cache:
         _cache.clear()
@@ -153,9 +139,6 @@ def _parse(path: Path, shown: str) -> tuple[dict[str, Language], list[Problem]]:
     for code, language in declared.items():
         if code not in bad and code != SOURCE:
             usable[code] = language
-    text = path.read_text(encoding="utf-8", errors="replace")
-    for line, column, char in bidi_controls(text):
-        r.problems.append(Problem(Location(shown, line, column), bidi_message(char), WARNING))
     return usable, r.problems
 
 

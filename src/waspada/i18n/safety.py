@@ -28,6 +28,8 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _MARKERS = re.compile(r"`+|\*\*|(?<!\*)\*(?!\*)")
+# Plain prose has none of these: such a message needs no closer look (most of a catalog).
+_SPECIAL = re.compile(r"[<>{}\[\]()*`:]|www\.", re.IGNORECASE)
 # A translation may be longer than its English, but not by this much: a 50 MB msgstr is no
 # translation, and a page built from it would be that large.
 LENGTH_FACTOR = 10
@@ -90,6 +92,8 @@ def compare(source: str, target: str) -> tuple[Finding, ...]:
             )
         )
         return tuple(out)  # a text this long is not examined further
+    if not _SPECIAL.search(target) and not _SPECIAL.search(source):
+        return ()
     added_tags = sorted(_tags(target) - _tags(source))
     if added_tags:
         shown = ", ".join(f"<{t}>" for t in added_tags)
