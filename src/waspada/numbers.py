@@ -104,14 +104,14 @@ def _catalogs(project: Project) -> list[Problem]:
     next extraction. A translation of a message with a role is left alone too (the lead updates
     those catalogs), and so is a fuzzy one, which no reader sees.
     """
-    from babel.messages.pofile import read_po  # only the whole-project check needs Babel
+    # Only the whole-project check needs Babel. read_catalog reads regular UTF-8 files only
+    # (never a FIFO, nor a link to a file outside) and gives None for one check_catalogs reports.
+    from .i18n.catalogs import read_catalog
 
     problems: list[Problem] = []
     for path in sorted(project.locales_dir.glob("*/LC_MESSAGES/*.po")):
-        try:
-            with path.open("rb") as handle:
-                catalog = read_po(handle)
-        except Exception:  # a broken catalog is reported by check_catalogs
+        catalog = read_catalog(path)
+        if catalog is None:
             continue
         for message in catalog:
             if not message.id or message.fuzzy:
