@@ -346,3 +346,177 @@ def test_round_trip_extract_translate_build(tmp_path: Path) -> None:
     english = (root / "_build" / "html" / "full" / "en" / "index.html").read_text()
     assert "This course is about safety." in english
     assert (root / "_build" / "html" / "index.html").read_text().count('hreflang="') == 2
+
+
+# -- translations and languages.yml are untrusted input (issue 14) ------------------------------
+
+
+def languages_problems(locales: Path) -> list[str]:
+    from waspada.i18n.languages import read_languages
+
+    return [str(p) for p in read_languages(locales)[1]]
+
+
+def test_a_language_code_that_is_a_path_never_becomes_a_language(tmp_path: Path) -> None:
+    """`/tmp/victim:` in languages.yml is an error at its line and column, and no command
+    can use it: it is not among the course's languages."""
+    locales = make_locales(tmp_path)
+    path = locales / "languages.yml"
+    path.write_text(
+        path.read_text() + "  /tmp/victim: {english: V, native: V, cldr: id, status: draft}\n"
+    )
+    assert languages_problems(locales) == [
+        "locales/languages.yml:4:3: error: '/tmp/victim' is not a language code; use ISO 639 "
+        "letters in lower case such as 'jv' or 'sas' (with a region: 'pt_BR'): the code names "
+        "the catalog folder"
+    ]
+    assert list(load_languages(locales)) == ["en", "id", "sas"]
+
+
+def test_languages_yml_fallbacks_status_and_cldr_are_checked(tmp_path: Path) -> None:
+    """Unknown and circular fallbacks, a status that is not one and a locale Babel does not
+    know: each is reported where it is, and the languages concerned are left out."""
+    locales = make_locales(tmp_path)
+    (locales / "languages.yml").write_text(
+        "languages:\n"
+        "  id: {english: Indonesian, native: Bahasa Indonesia, fallback: [en], cldr: id,"
+        " status: reviewed}\n"
+        "  mad: {english: Madurese, native: Basa Madura, fallback: [min], cldr: id,"
+        " status: draft}\n"
+        "  min: {english: Minang, native: Baso Minang, fallback: [mad], cldr: id,"
+        " status: draft}\n"
+        "  ban: {english: Balinese, native: Basa Bali, fallback: [idn], cldr: xx,"
+        " status: approved}\n"
+    )
+    found = languages_problems(locales)
+    assert any(f.startswith("locales/languages.yml:3:") and "a circle" in f for f in found)
+    assert any(f.startswith("locales/languages.yml:4:") and "a circle" in f for f in found)
+    assert any(
+        "'idn' of language 'ban' is not a course language (did you mean 'id'?)" in f for f in found
+    )
+    assert any("the cldr locale 'xx' of language 'ban' is not one Babel knows" in f for f in found)
+    assert any("the status of language 'ban' is 'approved'" in f for f in found)
+    assert list(load_languages(locales)) == ["en", "id"]
+
+
+def test_an_empty_or_missing_languages_yml_is_an_error(tmp_path: Path) -> None:
+    locales = make_locales(tmp_path)
+    (locales / "languages.yml").write_text("")
+    assert languages_problems(locales) == [
+        "locales/languages.yml:1:1: error: languages.yml is empty; add 'languages:'"
+    ]
+    (locales / "languages.yml").unlink()
+    assert "there is no languages.yml beside the catalogs" in languages_problems(locales)[0]
+    # A course without translations at all needs none.
+    assert languages_problems(tmp_path / "nothing") == []
+
+
+def test_a_translation_may_not_add_html_links_roles_or_placeholders(tmp_path: Path) -> None:
+    """check names the .po line of the msgstr and what was added."""
+    locales = make_locales(tmp_path)
+    translate_po(
+        po_path(locales, "id", "ui"),
+        {
+            "Back": 'Kembali <meta http-equiv="refresh" content="0;url=https://evil.example/">',
+            "Start again": "Mulai {raw}`<b>x</b>` lagi",
+            "Decision {number}": "Keputusan {number:>20000000}",
+        },
+    )
+    text = po_path(locales, "id", "ui").read_text()
+    # The msgstr of "Back" is wrapped: its first line is 'msgstr ""'.
+    back = text.splitlines().index('"Kembali <meta http-equiv=\\"refresh\\" "')
+    found = errors(locales, tmp_path)
+    assert f"locales/id/LC_MESSAGES/ui.po:{back}:1: error: the translation adds HTML (<meta>) " in (
+        "\n".join(found)
+    )
+    assert any("adds the link target https://evil.example/" in f for f in found)
+    assert any("adds the role or directive {raw}" in f for f in found)
+    assert any("'{number:>20000000}' is not a plain placeholder" in f for f in found)
+
+
+def test_the_player_falls_back_where_a_translation_breaks_the_rules(tmp_path: Path) -> None:
+    """Even unchecked, a catalog cannot inject a format string, markup or a link: such a
+    message is taken as missing, and the next language of the chain is used."""
+    locales = make_locales(tmp_path)
+    translate_po(
+        po_path(locales, "id", "ui"),
+        {"Back": "Kembali", "Decision {number}": "Keputusan {number}"},
+    )
+    translate_po(
+        po_path(locales, "sas", "ui"),
+        {
+            "Back": "Uli <script>alert(1)</script>",
+            "Decision {number}": "{number.__class__.__mro__}",
+            "Start again": "Mulai {number:>20000000}",
+        },
+    )
+    sas = translator(locales, "sas")
+    assert sas("ui", "Back") == "Kembali"
+    assert sas("ui", "Decision {number}").format(number=1) == "Keputusan 1"
+    assert sas("ui", "Start again") == "Start again"
+
+
+def test_the_book_catalog_leaves_out_a_message_that_adds_html(tmp_path: Path) -> None:
+    """The .mo files Sphinx reads never carry a translation that adds HTML: the page shows
+    the fallback language's text instead."""
+    import gettext
+
+    from waspada.i18n.catalogs import compile_book_catalogs
+
+    locales = make_locales(tmp_path)
+    chapter = Catalog(domain="intro")
+    chapter.add("Learning objectives")
+    with (locales / "templates" / "intro.pot").open("wb") as handle:
+        write_po(handle, chapter)
+    update_catalogs(locales, load_languages(locales))
+    translate_po(po_path(locales, "id", "intro"), {"Learning objectives": "Tujuan pembelajaran"})
+    translate_po(
+        po_path(locales, "sas", "intro"),
+        {"Learning objectives": "Tujuan<style>.wsp-quick-exit{display:none}</style>"},
+    )
+    out = compile_book_catalogs(locales, load_languages(locales)["sas"], tmp_path / "mo")
+    with (out / "sas" / "LC_MESSAGES" / "intro.mo").open("rb") as handle:
+        assert gettext.GNUTranslations(handle).gettext("Learning objectives") == (
+            "Tujuan pembelajaran"
+        )
+
+
+def test_a_50_mb_catalog_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """A catalog far larger than any translation is an error, and the player does not read it
+    (it would hold the whole file, and a page built from it, in memory)."""
+    from waspada.i18n.catalogs import read_catalog
+
+    locales = make_locales(tmp_path)
+    path = po_path(locales, "sas", "ui")
+    with path.open("ab") as handle:
+        handle.write(b'\nmsgctxt "ui"\nmsgid "Back"\nmsgstr "' + b"x" * 50_000_000 + b'"\n')
+    assert read_catalog(path) is None
+    found = errors(locales, tmp_path)
+    assert len(found) == 1
+    assert found[0].startswith("locales/sas/LC_MESSAGES/ui.po: error: the catalog is ")
+    assert "more than the limit of 8,388,608" in found[0]
+
+
+def test_a_bidi_control_in_a_msgstr_is_a_warning_at_its_column(tmp_path: Path) -> None:
+    locales = make_locales(tmp_path)
+    translate_po(po_path(locales, "id", "ui"), {"Back": "Kem\u202ebali"})
+    lines = po_path(locales, "id", "ui").read_text().splitlines()
+    line = lines.index('msgstr "Kem\u202ebali"') + 1
+    assert errors(locales, tmp_path) == [
+        f"locales/id/LC_MESSAGES/ui.po:{line}:12: warning: invisible direction control U+202E "
+        "(RIGHT-TO-LEFT OVERRIDE) can make a label or a number show differently from what it "
+        "is; delete it"
+    ]
+
+
+def test_build_refuses_a_language_whose_fallback_has_errors(tmp_path: Path) -> None:
+    """`build --lang sas` is refused, before anything is written, when Indonesian (which Sasak
+    falls back to) has an error; the problems and the language are named."""
+    from waspada.book.build import refuse_broken_translations
+    from waspada.project import Project, ProjectError
+
+    make_locales(tmp_path)
+    translate_po(po_path(tmp_path / "locales", "id", "ui"), {"Back": "<b>Kembali</b>"})
+    with pytest.raises(ProjectError, match="the translations of id have errors"):
+        refuse_broken_translations(Project(tmp_path), ["sas"])
+    refuse_broken_translations(Project(tmp_path), ["en"])  # English reads no catalog
