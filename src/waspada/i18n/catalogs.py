@@ -30,6 +30,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .. import __version__
+from ..project import ProjectError
 from ..scenario.model import AUDIENCES, MODUS_NAMES
 from ..scenario.problems import Location, Problem, Severity
 from ..textsafety import bidi_controls, bidi_message
@@ -54,7 +55,7 @@ INDONESIAN_TAG = "Indonesian: "
 MAX_CATALOG_BYTES = 8 << 20
 
 
-class CatalogError(Exception):
+class CatalogError(ValueError):
     """A catalog that cannot be used at all; ``problem`` says where and why."""
 
     def __init__(self, problem: Problem) -> None:
@@ -305,7 +306,17 @@ def update_catalogs(
             domain = template_path.stem
             template = _read(template_path)
             path = po_path(locales_dir, code, domain)
-            catalog = _read(path) if path.is_file() else _new_catalog(domain, code)
+            # A translator's file: read as untrusted (CatalogError says what is wrong with it).
+            if path.exists() or path.is_symlink():
+                try:
+                    catalog = read_translations(path)
+                except CatalogError as exc:  # reported as one line by the command
+                    problem = exc.problem
+                    raise ProjectError(
+                        f"{problem.location}: {problem.message}; nothing was updated from here on"
+                    ) from exc
+            else:
+                catalog = _new_catalog(domain, code)
             catalog.update(template, update_header_comment=False, update_creation_date=False)
             catalog.fuzzy = False
             if "id" in language.fallback:
@@ -318,7 +329,7 @@ def update_catalogs(
 def _add_indonesian_comments(catalog: Catalog, locales_dir: Path, domain: str) -> None:
     """Regional translators usually work from Indonesian: show it beside each message."""
     source = po_path(locales_dir, "id", domain)
-    indonesian = _read(source) if source.is_file() else None
+    indonesian = read_catalog(source)
     for message in catalog:
         if not message.id:
             continue
@@ -697,15 +708,18 @@ def _msgfmt_problems(path: Path, shown: str) -> list[Problem]:
 
 # -- add ----------------------------------------------------------------------------------------
 
-_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
-
 
 def add_language(
     locales_dir: Path, code: str, *, english: str, native: str, fallback: list[str], cldr: str
 ) -> list[Path]:
     """Declare a language in languages.yml (status draft) and create its catalogs."""
-    if not _CODE.match(code):
+    if not is_code(code):
         raise ValueError(f"'{code}' is not a language code; use ISO 639 letters such as sas")
+    if not in_cldr(cldr):
+        raise ValueError(
+            f"--cldr {cldr} is not a locale Babel knows; name the nearest one it does (Sasak "
+            "uses id)"
+        )
     languages = load_languages(locales_dir)
     if code in languages:
         raise ValueError(f"'{code}' is already a course language (see locales/languages.yml)")
@@ -715,8 +729,10 @@ def add_language(
     path = locales_dir / "languages.yml"
     text = path.read_text(encoding="utf-8") if path.is_file() else "languages:\n"
     chain = ", ".join([*fallback, "en"])
+    # Names are quoted (JSON strings are YAML): a name can hold no key or line of its own.
     text = text.rstrip("\n") + (
-        f"\n  {code}:\n    english: {english}\n    native: {native}\n"
+        f"\n  {code}:\n    english: {json.dumps(english, ensure_ascii=False)}\n"
+        f"    native: {json.dumps(native, ensure_ascii=False)}\n"
         f"    fallback: [{chain}]\n    cldr: {cldr}\n    status: draft\n"
     )
     path.write_text(text, encoding="utf-8")
