@@ -8,11 +8,14 @@ Server has no maximum either), so a script could fill a laptop's memory in a min
   page when they reach ``max_kernels``: the visitor gets a small translated "the room is full"
   page (HTTP 503) with a Quick exit, and no kernel;
 - one client address may open ``room.BURST`` pages at once, then one every
-  ``room.REFILL_SECONDS`` (HTTP 429, the same kind of page): a token bucket in memory only;
+  ``room.REFILL_SECONDS`` (HTTP 429, the same kind of page): a token bucket in memory only.
+  This computer's own address is exempt (the trainer; with a local reverse proxy every visitor
+  would share it) unless ``--WaspadaVoila.limit_loopback=True`` (tests, benchmarks);
 - a kernel whose page never connected (a script that only fetches pages) is shut down after
   ``unclaimed_seconds`` instead of the idle timeout of two minutes;
 - ``/`` and ``/voila/tree`` redirect to the gallery: Voila's file list sets an ``_xsrf`` cookie
-  and links Font Awesome from a CDN;
+  and links Font Awesome from a CDN; its data API (``/voila/api/contents``, which also hands
+  out the notebooks' sources) is gone with it;
 - only the notebooks of widgets/ can be rendered, and no request is logged with its address.
 
 Jupyter Server also gives every visitor of a server without a token a random anonymous user
@@ -22,6 +25,7 @@ names each request's anonymous user, but never stores the name in the browser.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import html
 import logging
@@ -30,10 +34,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import tornado.httputil
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Bool, Float, Integer
 from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.voila_identity_provider import VoilaIdentityProvider
@@ -56,6 +62,10 @@ class CookielessIdentityProvider(VoilaIdentityProvider):
         return None
 
 
+# The start_kernel call a pre_start_kernel belongs to (the same task awaits both).
+_START: contextvars.ContextVar[dict[str, bool]] = contextvars.ContextVar("waspada_start")
+
+
 class WaspadaKernelManager(AsyncMappingKernelManager):
     """Jupyter Server's kernel manager with a maximum number of kernels (Voila makes its pool
     of warm kernels from this class)."""
@@ -71,23 +81,43 @@ class WaspadaKernelManager(AsyncMappingKernelManager):
         self._reservations = Reservations()
         self._connected_once: set[str] = set()
 
+    def _kernel_count(self) -> int:
+        """Kernels running or starting, each once: jupyter_client notes a kernel as pending as
+        soon as it has an id, and as running only once it answers; a start that has not got
+        its id yet is counted by ``start_kernel``."""
+        pending = {k for k, task in self._pending_kernels.items() if not task.done()}
+        return len(self._kernels.keys() | pending) + self._starting
+
     def occupied(self) -> int:
         """Kernels running or starting, and places promised to admitted visitors."""
-        return len(self._kernels) + self._starting + len(self._reservations)
+        return self._kernel_count() + len(self._reservations)
 
     def admit(self) -> bool:
         """Reserve a kernel for one more visitor if the room has space."""
-        return self._reservations.reserve_if(len(self._kernels) + self._starting, self.max_kernels)
+        return self._reservations.reserve_if(self._kernel_count(), self.max_kernels)
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         # Every start (a visitor's own kernel, or the warm kernel replacing the one a visitor
         # took) follows one admission: it turns that reservation into a starting kernel.
         self._reservations.use_one()
+        call = {"has_id": False}
+        token = _START.set(call)
         self._starting += 1
         try:
             return await super().start_kernel(*args, **kwargs)
         finally:
+            if not call["has_id"]:
+                self._starting -= 1
+            _START.reset(token)
+
+    def pre_start_kernel(self, *args: Any, **kwargs: Any) -> Any:
+        # The kernel gets its id here and is pending from now on: no longer counted as starting.
+        result = super().pre_start_kernel(*args, **kwargs)
+        call = _START.get(None)
+        if call is not None and not call["has_id"]:
+            call["has_id"] = True
             self._starting -= 1
+        return result
 
     def notify_connect(self, kernel_id: str) -> None:
         self._connected_once.add(kernel_id)
@@ -204,6 +234,20 @@ class GalleryRedirect(tornado.web.RequestHandler):
         )
 
 
+def _summary_without_address(handler: tornado.web.RequestHandler) -> str:
+    return f"{handler.request.method} {handler.request.path}"
+
+
+def _request_without_address(request: tornado.httputil.HTTPServerRequest) -> str:
+    return f"{type(request).__name__}(method={request.method!r}, path={request.path!r})"
+
+
+# Tornado names the client's address in its warnings ("403 GET /x (10.0.0.7): ...") and in the
+# request it prints with an uncaught error: this process is Voila's alone, so both lose it here.
+tornado.web.RequestHandler._request_summary = _summary_without_address  # type: ignore[method-assign]
+tornado.httputil.HTTPServerRequest.__repr__ = _request_without_address  # type: ignore[method-assign]
+
+
 def log_without_address(handler: tornado.web.RequestHandler) -> None:
     """Tornado's access log names the client's address; this one names only the request."""
     status = handler.get_status()
@@ -249,6 +293,8 @@ class WaspadaVoila(Voila):
     def init_handlers(self) -> list:
         handlers = []
         for pattern, handler, *rest in super().init_handlers():
+            if handler is VoilaContentsHandler:
+                continue  # the file list's data (notebook sources too); no page of ours uses it
             if handler is TornadoVoilaTreeHandler:
                 handlers.append((pattern, GalleryRedirect))
             elif handler is TornadoVoilaHandler:
