@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from waspada.project import Project
 from waspada.serve import SHARE, voila_command, voila_env
@@ -203,3 +210,70 @@ def test_new_player_messages_are_translated_in_every_course_language() -> None:
         tr = translator(ROOT / "locales", lang)
         for key in ("room_full", "too_fast", "try_again"):
             assert tr(UI_CONTEXT, APP_MESSAGES[key]) != APP_MESSAGES[key], (lang, key)
+
+
+# -- stopping: no Voila and no kernel outlives `waspada serve` --------------------------------
+
+# Stands in for Voila: starts a "kernel" in a session of its own, as jupyter_client does, says
+# its process id, and dies on SIGTERM without stopping it (the orphan the issue found).
+FAKE_VOILA = """
+import subprocess, sys, time
+kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
+                          start_new_session=True)
+print("kernel", kernel.pid, flush=True)
+time.sleep(120)
+"""
+
+RUN_SERVE = """
+import sys
+from pathlib import Path
+from waspada import serve
+from waspada.project import Project
+serve.voila_command = lambda *args, **kwargs: [sys.executable, "-c", sys.argv[1]]
+sys.exit(serve.serve(Project(Path(sys.argv[2])), open_browser=False, max_kernels=4))
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_stop_signal_stops_voila_and_its_kernels(signum: int) -> None:
+    """SIGTERM (a service manager) or SIGHUP (a closed terminal) to `waspada serve` stops the
+    Voila child and every kernel it started, even one in a session of its own."""
+    serve = subprocess.Popen(
+        [sys.executable, "-c", RUN_SERVE, FAKE_VOILA, str(ROOT)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    kernel = voila = 0
+    try:
+        assert serve.stdout is not None
+        line = ""
+        while not line.startswith("kernel "):
+            line = serve.stdout.readline()
+            assert line, "the stand-in Voila did not start"
+        kernel = int(line.split()[1])
+        voila = int(Path(f"/proc/{kernel}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        assert _running(kernel) and _running(voila)
+        os.kill(serve.pid, signum)
+        assert serve.wait(timeout=20) == 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (_running(kernel) or _running(voila)):
+            time.sleep(0.1)
+        assert not _running(voila)
+        assert not _running(kernel)
+    finally:
+        serve.kill()
+        serve.wait()
+        serve.stdout.close()  # type: ignore[union-attr]
+        for pid in (kernel, voila):
+            if pid and _running(pid):
+                os.kill(pid, signal.SIGKILL)  # left behind: the test has failed already
