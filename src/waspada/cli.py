@@ -220,6 +220,14 @@ def _parser() -> argparse.ArgumentParser:
         "in facilitator mode for the class)",
     )
     serve.add_argument("--lang", metavar="LANG", help="open the apps in this course language")
+    serve.add_argument(
+        "--max-kernels",
+        type=int,
+        metavar="N",
+        help="pages (kernels) open at once, at most, the 2 warm ones included; later visitors "
+        "are asked to come back in a minute (default: (free memory - 1 GB) / 70 MB, from 4 to "
+        "60)",
+    )
     serve.set_defaults(func=cmd_serve, command="serve")
     from .interop.commands import add_commands
 
@@ -661,11 +669,16 @@ def cmd_i18n_add(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .serve import MIN_MAX_KERNELS, serve
 
     project = project_of(args)
     project.require_profiles([args.profile] if args.profile else [])
     project.require_languages([args.lang] if args.lang else [])
+    if args.max_kernels is not None and args.max_kernels < MIN_MAX_KERNELS:
+        raise CommandError(
+            f"--max-kernels {args.max_kernels} leaves no kernel for a visitor; give at least "
+            f"{MIN_MAX_KERNELS} (the gallery and the player each keep one warm)"
+        )
     return serve(
         project,
         port=args.port,
@@ -673,4 +686,5 @@ def cmd_serve(args: argparse.Namespace) -> int:
         open_browser=not args.no_browser,
         profile=args.profile,
         lang=args.lang,
+        max_kernels=args.max_kernels,
     )
