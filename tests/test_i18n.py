@@ -520,3 +520,22 @@ def test_build_refuses_a_language_whose_fallback_has_errors(tmp_path: Path) -> N
     with pytest.raises(ProjectError, match="the translations of id have errors"):
         refuse_broken_translations(Project(tmp_path), ["sas"])
     refuse_broken_translations(Project(tmp_path), ["en"])  # English reads no catalog
+
+
+def test_an_unterminated_string_is_an_error_even_without_msgfmt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Babel's reader accepts a string that never ends; check must not, msgfmt or not, since
+    build trusts its verdict."""
+    import waspada.i18n.catalogs as catalogs
+
+    monkeypatch.setattr(catalogs.shutil, "which", lambda name: None)
+    locales = make_locales(tmp_path)
+    path = po_path(locales, "id", "ui")
+    path.write_text(path.read_text() + '\nmsgctxt "ui"\nmsgid "Oops"\nmsgstr "<b>evil.example\n')
+    line = path.read_text().splitlines().index('msgstr "<b>evil.example') + 1
+    assert errors(locales, tmp_path) == [
+        f"locales/id/LC_MESSAGES/ui.po:{line}:1: error: the catalog cannot be read (this line is "
+        "not a quoted string, a keyword with one, or a comment); fix this entry or open the file "
+        "in Poedit, which shows it"
+    ]

@@ -551,7 +551,7 @@ def check_catalog(path: Path, shown: str) -> list[Problem]:
     try:
         data = _admitted(path, shown)
         # Only now, with a regular file of sane size: msgfmt would wait forever on a FIFO.
-        syntax = _msgfmt_problems(path, shown)
+        syntax = _msgfmt_problems(path, shown) or _line_problems(data.decode("utf-8"), shown)
         if syntax:
             return syntax
         catalog = _parse_translations(data, shown)
@@ -645,6 +645,29 @@ def _bidi_problems(lines: list[str], msgstr_line: int, shown: str) -> list[Probl
             )
         index += 1
     return out
+
+
+# The lines a .po file is made of (obsolete "#~" entries and comments start with "#").
+_PO_LINE = re.compile(
+    r'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"|'
+    r'"(?:[^"\\]|\\.)*")?\s*'
+)
+
+
+def _line_problems(text: str, shown: str) -> list[Problem]:
+    """Lines that are no part of a .po file (an unterminated string, a stray word), for where
+    msgfmt is not installed: Babel's reader would quietly accept them."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not _PO_LINE.fullmatch(line):
+            return [
+                Problem(
+                    Location(shown, number, 1),
+                    "the catalog cannot be read (this line is not a quoted string, a keyword "
+                    "with one, or a comment); fix this entry or open the file in Poedit, which "
+                    "shows it",
+                )
+            ]
+    return []
 
 
 def _msgfmt_problems(path: Path, shown: str) -> list[Problem]:
