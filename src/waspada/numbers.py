@@ -8,6 +8,7 @@ and the translation catalogs.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -30,19 +31,36 @@ def check_numbers(project: Project, services: Mapping[str, Service]) -> list[Pro
     """Every typed phone number and every unknown ``{help-contact}`` in the project."""
     problems: list[Problem] = []
     for path in sorted(project.book_dir.rglob("*.md")):
+        if not _readable(project, path):
+            continue
         text = path.read_text(encoding="utf-8", errors="replace")
         problems += _typed(text, _shown(project, path), "the page", _page_fix(services))
         problems += _roles(text, _shown(project, path), services)
     for path in project.scenario_files():
         text = path.read_text(encoding="utf-8", errors="replace")
         problems += _typed(text, _shown(project, path), "the scenario", _SCENARIO_FIX)
-    if project.help_file.is_file():
+    if _readable(project, project.help_file):
         # The contacts are where numbers belong; names and descriptions are not.
         lines = project.help_file.read_text(encoding="utf-8", errors="replace").splitlines()
         text = "\n".join("" if "value:" in line else line for line in lines)
         problems += _typed(text, _shown(project, project.help_file), "the help text", _HELP_FIX)
     problems += _catalogs(project)
     return problems
+
+
+MAX_BYTES = 8 << 20  # no page or catalog is this large; a larger file is not read here
+
+
+def _readable(project: Project, path: Path) -> bool:
+    """A regular file inside the course, of a sane size. Anything else (a FIFO would block, a
+    link may point at a system file) is not read here; the other checks report it."""
+    try:
+        if not path.resolve().is_relative_to(project.root.resolve()):
+            return False
+        info = path.stat()
+    except (OSError, RuntimeError):
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES
 
 
 def _shown(project: Project, path: Path) -> str:

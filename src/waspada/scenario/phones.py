@@ -19,8 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 # A candidate: an optional "(" or "+", then digits and separators, ending on a digit. It may not
-# continue a word, a path or a number ("PMC2978168", "berita/591741", "d-378712", "1.5").
-_CANDIDATE = re.compile(r"(?<![\w/.,+-])[(+]*\d[\d(). -]*\d(?![\w/]|[.,-]\d)")
+# continue a word, a path or a number ("PMC2978168", "berita/591741", "d-378712", "1.5"). Its
+# length is bounded (no phone number is longer), so a hostile line of digits and spaces costs
+# linear time, not quadratic.
+_CANDIDATE = re.compile(r"(?<![\w/.,+-])[(+]{0,2}\d[\d(). -]{0,24}\d(?![\w/]|[.,-]\d)")
 # An area code and a number: "021-129", "(021) 5795 1275", "0274.123".
 _AREA = re.compile(r"^\(?0\d{1,4}\)?[ .-]+\d{3,}")
 # Dates are not numbers to call: 06-12-2026, 06.12.2026, 2026-12-06.
