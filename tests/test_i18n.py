@@ -539,3 +539,15 @@ def test_an_unterminated_string_is_an_error_even_without_msgfmt(
         "not a quoted string, a keyword with one, or a comment); fix this entry or open the file "
         "in Poedit, which shows it"
     ]
+
+
+def test_catalogs_of_an_undeclared_language_are_named(tmp_path: Path) -> None:
+    """A folder of catalogs languages.yml does not declare (a typo, or an entry left out for
+    an error) is neither checked nor used: check says so rather than nothing."""
+    locales = make_locales(tmp_path)
+    (locales / "mad" / "LC_MESSAGES").mkdir(parents=True)
+    assert errors(locales, tmp_path) == [
+        "locales/mad/LC_MESSAGES: warning: these catalogs are neither checked nor used: "
+        "languages.yml does not declare 'mad', or declares it with an error; declare it or "
+        "remove the folder"
+    ]

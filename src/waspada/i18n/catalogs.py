@@ -530,6 +530,19 @@ def check_catalogs(
     headers, and translations that add markup, links or placeholders their English lacks."""
     _, problems = read_languages(locales_dir, _shown(locales_dir / "languages.yml", root))
     wanted = set(languages if codes is None else codes)
+    if codes is None and locales_dir.is_dir():
+        for folder in sorted(locales_dir.glob("*/LC_MESSAGES")):
+            code = folder.parent.name
+            if code not in languages:
+                problems.append(
+                    Problem(
+                        Location(_shown(folder, root)),
+                        f"these catalogs are neither checked nor used: languages.yml does not "
+                        f"declare {code!r}, or declares it with an error; declare it or remove "
+                        "the folder",
+                        Severity.WARNING,
+                    )
+                )
     for code in languages:
         if code == SOURCE or code not in wanted:
             continue
