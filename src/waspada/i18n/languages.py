@@ -132,9 +132,14 @@ def _parse(path: Path, shown: str) -> tuple[dict[str, Language], list[Problem]]:
             broken.add(code)
         if language is not None:
             declared[code] = language
-    _check_fallbacks(r, declared, fallback_nodes)
+    _check_fallbacks(r, declared, fallback_nodes, broken)
     # A language with a problem of its own, or whose chain passes one, is left out.
-    bad = broken | {code for code in declared if _fallback_problem(declared, code, broken)}
+    bad = set(broken)
+    while True:  # until no language falls back on one that is left out
+        more = {code for code in declared if _fallback_problem(declared, code, bad)} - bad
+        if not more:
+            break
+        bad |= more
     usable = {SOURCE: ENGLISH if SOURCE in bad else declared.get(SOURCE, ENGLISH)}
     for code, language in declared.items():
         if code not in bad and code != SOURCE:
@@ -196,8 +201,13 @@ def _entry(
 
 
 def _check_fallbacks(
-    r: Reader, declared: dict[str, Language], fallback_nodes: dict[str, list[tuple[str, object]]]
+    r: Reader,
+    declared: dict[str, Language],
+    fallback_nodes: dict[str, list[tuple[str, object]]],
+    broken: set[str],
 ) -> None:
+    """Fallbacks that name no language, the language itself, English too early, or a language
+    that falls back to this one in turn. (One whose own entry has an error is reported there.)"""
     for code, items in fallback_nodes.items():
         what = f"language '{code}'"
         for index, (value, node) in enumerate(items):
@@ -205,6 +215,8 @@ def _check_fallbacks(
                 r.error(node, "English is the source language; its fallback must be []")  # type: ignore[arg-type]
             elif value == code:
                 r.error(node, f"{what} names itself as its fallback; remove '{value}'")  # type: ignore[arg-type]
+            elif value in broken:
+                continue
             elif value != SOURCE and value not in declared:
                 r.error(
                     node,  # type: ignore[arg-type]
