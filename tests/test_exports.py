@@ -95,8 +95,48 @@ def test_scorm_package_has_its_manifest_at_the_root_and_lists_every_file(tmp_pat
         if r.get(f"{{{NS['adlcp']}}}scormtype") == "sco"
     ]
     assert scos == ["what-is-trafficking.html", "health.html", "health-workers.html"]
+    titles = [t.text for t in root.iter(f"{{{NS['cp']}}}title")]
+    assert titles and not [t for t in titles if t.endswith(("¶", "#"))], titles
     assert all("_static/waspada/lms.js" in page for page in content)
     assert all(external_urls(page) == [] for page in pages)
+
+
+def test_scorm_item_titles_leave_out_the_headings_permalink_sign(tmp_path):
+    """A platform lists each module by the title of its page, not "What is trafficking?¶"."""
+    from waspada.interop.packages import page_title
+
+    page = tmp_path / "what-is-trafficking.html"
+    page.write_text(
+        '<main><h1>What is trafficking?<a class="headerlink" href="#what-is-trafficking" '
+        'title="Link to this heading">¶</a></h1></main>',
+        encoding="utf-8",
+    )
+    assert page_title(page) == "What is trafficking?"
+    page.write_text("<h1>C&amp;A <em>sign</em> #1</h1>", encoding="utf-8")
+    assert page_title(page) == "C&A sign #1"
+
+
+@pytest.mark.parametrize("fmt", ["scorm", "kolibri"])
+def test_package_export_refuses_an_output_that_is_a_file(tmp_path, capsys, fmt):
+    out = tmp_path / "packages.zip"
+    out.write_text("mine")
+    assert main(["--project", str(ROOT), "export", fmt, "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert f"waspada export {fmt}: error: {out} is a file; -o names the folder for the zip " in (
+        captured.err
+    )
+    assert "Traceback" not in captured.err and "building" not in captured.out
+    assert out.read_text() == "mine"
+
+
+def test_one_file_export_to_standard_output_with_a_dash(tmp_path, monkeypatch, capsysbinary):
+    """`-o -` is standard output, as for every Unix tool: no file named '-' appears."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["--project", str(ROOT), "export", "html", "cafe-singer", "-o", "-"]) == 0
+    captured = capsysbinary.readouterr()
+    assert captured.out.startswith(b"<!DOCTYPE html>") and captured.out.endswith(b"</html>\n")
+    assert b"wrote the page to standard output: " in captured.err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_scorm_refuses_an_unknown_profile_before_building(tmp_path, capsys):

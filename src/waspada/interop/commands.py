@@ -7,12 +7,14 @@ next to Twine: :func:`export_parser` returns the subparsers object to add them t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..commandline import CommandError, load_one, print_problems, project_of
+from ..scenario._yaml import SLUG
 from ..scenario.problems import Location, Problem, sort_problems
 
 if TYPE_CHECKING:
@@ -152,7 +154,10 @@ def add_export_html(formats: argparse._SubParsersAction) -> None:  # type: ignor
     page.add_argument("scenario", help="a scenario id or the path of a scenario file")
     page.add_argument("--lang", default="en", metavar="LANG", help="course language (default en)")
     page.add_argument(
-        "-o", "--output", metavar="OUT.html", help="where to write (default: <id>.<lang>.html)"
+        "-o",
+        "--output",
+        metavar="OUT.html",
+        help="where to write (default: <id>.<lang>.html; - for standard output)",
     )
     page.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     page.set_defaults(func=cmd_export_html, command="export html")
@@ -265,6 +270,12 @@ def cmd_export_html(args: argparse.Namespace) -> int:
         raise CommandError(f"unknown language {args.lang}; outside a course there is only en")
     payload = scenario_payload(scenario, services, lang=args.lang, locales_dir=locales)
     data = standalone_html(payload).encode("utf-8")
+    if args.output == "-":  # the Unix convention: the page to standard output, the news to stderr
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        print(f"wrote the page to standard output: {_size(data)}", file=sys.stderr)
+        return 0
     output = Path(args.output) if args.output else Path(f"{scenario.id}.{args.lang}.html")
     shown = _write_new(output, data, args.force)
     print(f"wrote {shown}: {_size(data)}; it plays opened from disk, with no other file")
@@ -279,12 +290,20 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _read_text(path: Path) -> tuple[str | None, Problem | None]:
+def _read_text(path: Path, limit: int) -> tuple[str | None, Problem | None]:
+    """The file's text, or why it cannot be had; more than ``limit`` bytes are not read."""
     shown = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         return None, Problem(Location(shown), f"cannot read the file: {exc.strerror}")
+    if len(data) > limit:
+        return None, Problem(
+            Location(shown),
+            f"the file is larger than {limit // (1024 * 1024)} MB, the limit for a Twee file; a "
+            "course scenario is some kilobytes: split the story",
+        )
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -297,15 +316,39 @@ def _read_text(path: Path) -> tuple[str | None, Problem | None]:
         )
 
 
+def _inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refused unless it stays in ``folder``.
+
+    ``name`` comes from a stranger's story (the scenario id), so it must be one plain file name,
+    and the file may not be a symbolic link that leads elsewhere: --force would write through it.
+    """
+    if name in ("", ".", "..") or name != Path(name).name:
+        raise CommandError(f"'{name}' is not a file name; nothing was written")
+    target = folder / name
+    if target.is_symlink():
+        raise CommandError(
+            f"{_shown(target)} is a symbolic link; remove it or name another file with -o (a "
+            "link may lead out of the folder)"
+        )
+    if target.resolve().parent != folder.resolve():
+        raise CommandError(f"{_shown(target)} is not inside {_shown(folder)}; nothing was written")
+    return target
+
+
 def cmd_import_twee(args: argparse.Namespace) -> int:
     from ..project import Project, ProjectError
     from ..scenario import load_help, load_scenario_text, validate
     from .twee import read_twee
+    from .twee.read import MAX_BYTES
 
     path: Path = args.story
-    if not path.is_file():
+    if path.is_dir():
+        raise CommandError(f"{path} is a folder; name the Twee file to read (STORY.twee)")
+    if not path.exists():
         raise CommandError(f"{path}: no such file")
-    text, problem = _read_text(path)
+    if not path.is_file():
+        raise CommandError(f"{path} is not a regular file; save the story as a .twee file")
+    text, problem = _read_text(path, MAX_BYTES)
     if text is None:
         assert problem is not None
         print_problems([problem])
@@ -318,17 +361,25 @@ def cmd_import_twee(args: argparse.Namespace) -> int:
             f"{path} has {errors} error{'s' * (errors != 1)} (see above); nothing was written"
         )
 
+    sid = result.data["id"]
+    if not isinstance(sid, str) or not SLUG.fullmatch(sid):  # the reader refuses these too
+        raise CommandError(f"{path}: the scenario id is not a slug; nothing was written")
     project = None
     if args.output is None:
         project = Project.discover(args.project)
-        output = project.scenario_dir / f"{result.data['id']}.yml"
+        output = _inside(project.scenario_dir, f"{sid}.yml")
     else:
-        output = args.output
+        if args.output.is_dir() or str(args.output).endswith(("/", os.sep)):
+            output = _inside(args.output, f"{sid}.yml")
+        else:
+            output = _inside(args.output.parent, args.output.name)
         try:
             project = Project.discover(args.project or output.resolve().parent)
         except ProjectError:  # no course around the output: write it anyway, check less
             project = None
     shown = _shown(output)
+    if output.is_dir():
+        raise CommandError(f"{shown} is a folder; name the scenario file to write with -o")
     if output.exists() and not args.force:
         raise CommandError(
             f"{shown} already exists; use --force to overwrite it, or -o to write elsewhere"
@@ -399,6 +450,15 @@ def _split(values: list[str] | None) -> list[str] | None:
     return items or None
 
 
+def _require_out_folder(args: argparse.Namespace) -> None:
+    """Refuse an -o that is not a folder now, not after a build of some minutes."""
+    if args.output is not None and args.output.exists() and not args.output.is_dir():
+        raise CommandError(
+            f"{_shown(args.output)} is a file; -o names the folder for the zip files (it is "
+            "made if missing)"
+        )
+
+
 def _build_for_export(
     args: argparse.Namespace,
     project: Project,
@@ -421,6 +481,7 @@ def cmd_export_kolibri(args: argparse.Namespace) -> int:
     from ..i18n import available_languages
     from .packages import zip_folder
 
+    _require_out_folder(args)
     project = project_of(args)
     if project.load().errors:
         raise CommandError("the scenarios have errors; run 'waspada check' and fix them first")
@@ -442,6 +503,7 @@ def cmd_export_scorm(args: argparse.Namespace) -> int:
     from ..i18n import translator
     from .packages import Sco, course_files, page_title, scorm_manifest, zip_folder
 
+    _require_out_folder(args)
     project = project_of(args)
     project.require_profiles([args.profile])
     project.require_languages([args.lang])

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+_HEADERLINK = re.compile(
+    r"<a\b[^>]*\bclass=[\"'][^\"']*\bheaderlink\b[^>]*>.*?</a>", re.S | re.IGNORECASE
+)
+
 # A fixed timestamp for every zip entry, so the same course gives the same zip.
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
@@ -50,7 +54,10 @@ def page_title(page: Path) -> str:
     text = page.read_text(encoding="utf-8")
     match = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S)
     raw = match.group(1) if match else page.stem
-    return html.unescape(re.sub(r"<[^>]+>", "", raw)).strip().rstrip("#").strip()
+    # Sphinx ends every heading with a permalink, <a class="headerlink" ...>¶</a> (or "#" in
+    # some themes): its sign is no part of the title a learning platform lists.
+    raw = _HEADERLINK.sub("", raw)
+    return html.unescape(re.sub(r"<[^>]+>", "", raw)).strip()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,6 +137,18 @@ class TweeImport:
         return text, problems
 
 
+# A story comes from a stranger, so what it may cost is bounded. Twine stories for a course are
+# some kilobytes; these limits are far above any real story and far below what hurts a laptop.
+# They are documented in 'waspada import twee --help' and scenarios/README.md.
+MAX_BYTES = 2 * 1024 * 1024  # the size of a Twee file
+MAX_LINES = 100_000
+MAX_PASSAGES = 2_000
+MAX_LINE_CHARS = 10_000  # one line of a passage that becomes a node
+MAX_LINKS = 5_000  # links in the whole story (each becomes a choice)
+MAX_PROBLEMS = 200  # shown; the rest are counted
+MAX_SUGGESTIONS = 20  # "did you mean" compares with every passage name, so only for the first
+
+
 def read_twee(text: str, file: str) -> TweeImport:
     """Read a Twee 3 story. ``data`` is None when there is any error."""
     return _Importer(file).run(text)
@@ -177,6 +190,10 @@ class _Importer:
         self.file = file
         self.problems: list[Problem] = []
         self.gaps: list[Gap] = []
+        self.failed = False  # an error was found (shown or not)
+        self.hidden = 0  # problems beyond MAX_PROBLEMS, counted but not kept
+        self.suggested = 0
+        self.links_seen = 0
 
     # -- reporting
 
@@ -184,10 +201,23 @@ class _Importer:
         return Location(self.file, line, column)
 
     def error(self, line: int, column: int, message: str) -> None:
-        self.problems.append(Problem(self.loc(line, column), message))
+        self.failed = True
+        self.report(Problem(self.loc(line, column), message))
 
     def warn(self, line: int, column: int, message: str) -> None:
-        self.problems.append(Problem(self.loc(line, column), message, Severity.WARNING))
+        self.report(Problem(self.loc(line, column), message, Severity.WARNING))
+
+    def report(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.hidden += 1
+
+    def suggest(self, word: str, candidates: list[str]) -> str:
+        """ " (did you mean 'x'?)" for the first few unknown names only (each costs a pass over
+        every name, so a story of unknown links must not cost their square)."""
+        self.suggested += 1
+        return suggest(word, candidates) if self.suggested <= MAX_SUGGESTIONS else ""
 
     def gap(self, path: KeyPath, line: int, message: str, comment: str) -> None:
         self.gaps.append(Gap(path, self.loc(line), message, comment))
@@ -195,7 +225,32 @@ class _Importer:
     # -- the whole story
 
     def run(self, text: str) -> TweeImport:
+        if len(text) > MAX_BYTES:
+            self.error(
+                1,
+                1,
+                f"the story is larger than {MAX_BYTES // (1024 * 1024)} MB, the limit for a Twee "
+                "file; a course scenario is some kilobytes: split the story",
+            )
+            return self.result(None)
+        lines = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+        if lines > MAX_LINES:
+            self.error(
+                MAX_LINES + 1,
+                1,
+                f"the story has {lines:,} lines, more than {MAX_LINES:,}, the limit for a Twee "
+                "file; split the story",
+            )
+            return self.result(None)
         passages = self.split(text)
+        if len(passages) > MAX_PASSAGES:
+            self.error(
+                passages[MAX_PASSAGES].line,
+                1,
+                f"the story has {len(passages):,} passages, more than {MAX_PASSAGES:,}, the limit "
+                "for a Twee file; split the story",
+            )
+            return self.result(None)
         if not passages:
             self.error(
                 1,
@@ -243,7 +298,7 @@ class _Importer:
             self.error(1, 1, "the story has no passages that can become nodes")
         ids = self.ids(story)
         nodes = {ids[p.name]: self.node(p, ids, skipped) for p in story}
-        if any(p.is_error for p in self.problems) or start is None:
+        if self.failed or start is None:
             return self.result(None)
 
         data: dict[str, Any] = {}
@@ -284,7 +339,16 @@ class _Importer:
 
     def result(self, data: dict[str, Any] | None) -> TweeImport:
         gaps = self.gaps if data is not None else []  # no file is written, so nothing to fill in
-        return TweeImport(self.file, data, sort_problems(self.problems), gaps)
+        problems = sort_problems(self.problems)
+        if self.hidden:
+            problems.append(
+                Problem(
+                    Location(self.file),
+                    f"{self.hidden:,} more problems are not shown; fix those above first",
+                    Severity.ERROR if self.failed else Severity.WARNING,
+                )
+            )
+        return TweeImport(self.file, data, problems, gaps)
 
     def stem(self) -> str:
         name = re.split(r"[\\/]", self.file)[-1]
@@ -374,6 +438,14 @@ class _Importer:
             try:
                 _meta, end = json.JSONDecoder().raw_decode(rest, index)
                 index = end
+            except RecursionError:
+                self.warn(
+                    number,
+                    3 + index,
+                    f"the metadata of passage '{name}' nests too deeply to read; it is ignored (it "
+                    "only holds the position in Twine's story map)",
+                )
+                index = len(rest)
             except json.JSONDecodeError as exc:
                 self.warn(
                     number,
@@ -428,6 +500,14 @@ class _Importer:
             return None
         try:
             data = json.loads(source)
+        except RecursionError:
+            self.error(
+                passage.line,
+                1,
+                "StoryData nests brackets too deeply to read; Twine writes it as a flat JSON "
+                'object such as {"ifid": "…", "start": "First passage"}',
+            )
+            return None
         except json.JSONDecodeError as exc:
             line = passage.body[exc.lineno - 1][0] if exc.lineno <= len(passage.body) else 0
             self.error(
@@ -720,6 +800,14 @@ class _Importer:
         dropped = False
         self.chapbook_vars(passage, lines)
         for number, line in lines:
+            if len(line) > MAX_LINE_CHARS:
+                self.error(
+                    number,
+                    MAX_LINE_CHARS + 1,
+                    f"passage '{name}': this line has {len(line):,} characters, more than "
+                    f"{MAX_LINE_CHARS:,}, the limit for a line of text; break it into paragraphs",
+                )
+                continue
             spans: list[tuple[int, int, str, bool]] = []  # start, end, label, became a choice
             for start, end, content in _links(line):
                 column = start + 1
@@ -791,6 +879,16 @@ class _Importer:
         Returns "choice", "computed" (code decides the target) or "text" (only the label stays).
         """
         name = passage.name
+        self.links_seen += 1
+        if self.links_seen == MAX_LINKS + 1:
+            self.error(
+                number,
+                column,
+                f"passage '{name}': this is link number {MAX_LINKS + 1:,} of the story, more than "
+                f"{MAX_LINKS:,}, the limit for a Twee file; a course scenario has tens of choices",
+            )
+        if self.links_seen > MAX_LINKS:
+            return "text"
         found = target if target in ids else target.strip() if target.strip() in ids else None
         label = label.strip() or (found or target.strip())
         if found is not None:
@@ -826,8 +924,8 @@ class _Importer:
                 number,
                 column,
                 f"passage '{name}': the link goes to '{target.strip()}', which is not a passage "
-                f"in the story{suggest(target.strip(), list(ids))}; the choice still points to "
-                f"'{slug}': add that node or change the target",
+                f"in the story{self.suggest(target.strip(), list(ids))}; the choice still points "
+                f"to '{slug}': add that node or change the target",
             )
             links.append({"label": label, "target": slug, "line": number})
             return "choice"
@@ -936,25 +1034,29 @@ class _Importer:
         entries: list[tuple[dict[str, Any], int]],
     ) -> list[dict[str, Any]]:
         used = [False] * len(entries)
+        # The block's entries by target, in order: each link takes the first unused one.
+        waiting: dict[str, deque[int]] = {}
+        for index, (entry, _line) in enumerate(entries):
+            waiting.setdefault(slugify(str(entry["target"])), deque()).append(index)
         out: list[dict[str, Any]] = []
         for link in links:
             choice: dict[str, Any] = {"label": link["label"], "target": link["target"]}
-            for index, (entry, _line) in enumerate(entries):
-                if not used[index] and slugify(str(entry["target"])) == link["target"]:
-                    used[index] = True
-                    for key in ("id", "label", "feedback", "effects", "condition"):
-                        if key in entry:
-                            choice[key] = entry[key]
-                    label = entry.get("label")
-                    if isinstance(label, str) and _safe_label(label) != link["label"]:
-                        self.warn(
-                            link["line"],
-                            1,
-                            f"passage '{passage.name}': the link label '{_quote(link['label'])}' "
-                            "differs from the exact label in the waspada block, which is used; "
-                            "make the change there",
-                        )
-                    break
+            if waiting.get(link["target"]):
+                index = waiting[link["target"]].popleft()
+                entry = entries[index][0]
+                used[index] = True
+                for key in ("id", "label", "feedback", "effects", "condition"):
+                    if key in entry:
+                        choice[key] = entry[key]
+                label = entry.get("label")
+                if isinstance(label, str) and _safe_label(label) != link["label"]:
+                    self.warn(
+                        link["line"],
+                        1,
+                        f"passage '{passage.name}': the link label '{_quote(link['label'])}' "
+                        "differs from the exact label in the waspada block, which is used; "
+                        "make the change there",
+                    )
             out.append(choice)
         for index, (entry, line) in enumerate(entries):
             if not used[index]:
@@ -962,17 +1064,21 @@ class _Importer:
                     line,
                     1,
                     f"passage '{passage.name}': the waspada block has data for a choice to "
-                    f"'{entry['target']}', but the passage has no (more) links to it; the data "
-                    "is not carried over",
+                    f"'{_shown_value(entry['target'])}', but the passage has no (more) links to "
+                    "it; the data is not carried over",
                 )
-        taken = {c["id"] for c in out if c.get("id")}
+        # Ids from the block may be anything a stranger wrote; only texts can be taken.
+        taken = {c["id"] for c in out if isinstance(c.get("id"), str)}
+        last: dict[str, int] = {}  # the number each target's ids have reached, so this is linear
         for choice in out:
             if choice.get("id"):
                 continue
-            cid, number = choice["target"], 1
+            number = last.get(choice["target"], 1)
+            cid = choice["target"] if number == 1 else f"{choice['target']}-{number}"
             while cid in taken:
                 number += 1
                 cid = f"{choice['target']}-{number}"
+            last[choice["target"]] = number
             taken.add(cid)
             if cid != choice["target"]:
                 choice["id"] = cid
