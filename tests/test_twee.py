@@ -727,3 +727,79 @@ def test_cli_export_refuses_a_knowledge_check(tmp_path, capsys):
         "story; only stories can be exported to Twine\n"
     )
     assert not out.exists()
+
+
+# -- real stories written by others (tests/hostile/twee/SOURCES.md) ------------------------------
+
+REAL = ROOT / "tests" / "hostile" / "twee" / "real"
+
+
+def _real(name: str) -> tuple[dict, list[str]]:
+    data, problems = parse_twee((REAL / name).read_text(encoding="utf-8"), name)
+    assert data is not None, problems
+    return data, [str(p) for p in problems]
+
+
+def _choices(data: dict) -> int:
+    return sum(len(node.get("choices", [])) for node in data["nodes"].values())
+
+
+def _count(problems: list[str], words: str) -> int:
+    return sum(words in p for p in problems)
+
+
+def test_a_real_snowman_story_imports_with_only_the_scenario_gaps():
+    """Snowman's own branching example: plain links only, so nothing is lost."""
+    data, problems = _real("snowman-branching.twee")
+    assert (data["title"], data["start"], len(data["nodes"]), _choices(data)) == (
+        "Branching Structure", "start", 7, 10,
+    )  # fmt: skip
+    assert data["nodes"]["left"]["choices"] == [
+        {"label": "Wade into the stream", "target": "leftstream"},
+        {"label": "Climb the wet rocks", "target": "leftrocks"},
+    ]
+    assert "**Ending: The Drowned Hall**" in data["nodes"]["leftstream"]["text"]
+    assert len(problems) == 3  # audiences, methods, characters: the gaps every Twine story has
+    assert all("a Twine story names no" in p for p in problems)
+
+
+def test_a_real_sugarcube_story_reports_its_macros_and_keeps_the_links():
+    """TweePower's random-events quick start: links inside <<link>> and <<button>> macros."""
+    data, problems = _real("sugarcube-random-events.twee")
+    assert (data["title"], data["start"], len(data["nodes"]), _choices(data)) == (
+        "Random events", "market", 7, 11,
+    )  # fmt: skip
+    assert "marketstealevent" in [c["target"] for c in data["nodes"]["market"]["choices"]]
+    assert len(problems) == 41
+    assert _count(problems, "chooses where to go by story-format code") == 22
+    assert _count(problems, "is computed by story-format code") == 3  # [[Reload|passage()]]
+    assert _count(problems, "'MarketHiddenStoreEvent', which is not a passage") == 1
+    assert _count(problems, "special passage StorySubtitle") == 1
+    assert _count(problems, "the tag 'passage_metadata' is not carried over") == 2
+    assert _count(problems, "the story-format variable '$appleCount'") == 1
+
+
+def test_a_real_harlowe_story_of_scripts_becomes_one_ending_with_its_code_reported():
+    """harlowe-audio's test story: a startup passage, <script> and (link-repeat:) hooks."""
+    data, problems = _real("harlowe-audio-test.twee")
+    assert (data["title"], data["start"], list(data["nodes"]), _choices(data)) == (
+        "harlowe audio test", "start", ["start"], 0,
+    )  # fmt: skip
+    assert data["nodes"]["start"]["ending"]["kind"] == "mixed"  # a gap to fill in
+    assert "<script>A.playlist('bgm')" in data["nodes"]["start"]["text"]  # kept as text
+    assert len(problems) == 34
+    assert _count(problems, "has the special tag 'startup'") == 1
+    assert _count(problems, "the story-format code '<script>' cannot be carried over") == 10
+    assert _count(problems, "the story-format code '(link-repeat:") == 11
+
+
+def test_a_real_chapbook_story_reports_its_inserts_vars_sections_and_missing_passages():
+    """Chapbook's own demo passages: inserts, vars sections, and links to demos not included."""
+    data, problems = _real("chapbook-demo.twee")
+    assert (data["start"], len(data["nodes"]), _choices(data)) == ("start", 8, 58)
+    assert data["nodes"]["back-link"]["choices"] == []  # {back link} only: a gap to fill in
+    assert len(problems) == 50
+    assert _count(problems, "which is not a passage in the story") == 33
+    assert _count(problems, "starts with a Chapbook vars section") == 2
+    assert _count(problems, "chooses where to go by story-format code") == 4
+    assert _count(problems, "moves on only through story-format code") == 1

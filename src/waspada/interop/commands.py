@@ -82,9 +82,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     twee.add_argument(
         "-o",
         "--output",
-        type=Path,
         metavar="OUT.yml",
-        help="where to write the scenario (default: scenarios/<id>.yml in the course)",
+        help="the scenario file to write, or a folder to write <id>.yml into (default: "
+        "scenarios/<id>.yml in the course)",
     )
     twee.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     twee.set_defaults(func=cmd_import_twee, command="import twee")
@@ -369,10 +369,11 @@ def cmd_import_twee(args: argparse.Namespace) -> int:
         project = Project.discover(args.project)
         output = _inside(project.scenario_dir, f"{sid}.yml")
     else:
-        if args.output.is_dir() or str(args.output).endswith(("/", os.sep)):
-            output = _inside(args.output, f"{sid}.yml")
+        named = Path(args.output)  # a str, so that a trailing "/" still says "a folder"
+        if named.is_dir() or args.output.endswith(("/", os.sep)):
+            output = _inside(named, f"{sid}.yml")
         else:
-            output = _inside(args.output.parent, args.output.name)
+            output = _inside(named.parent, named.name)
         try:
             project = Project.discover(args.project or output.resolve().parent)
         except ProjectError:  # no course around the output: write it anyway, check less
