@@ -156,8 +156,14 @@ def serve(
     except (KeyboardInterrupt, _Stop):
         return 0
     finally:
-        _on_stop_signals(previous)
-        stop_voila(process)
+        # A second Ctrl+C or SIGTERM while stopping must not cut the stopping short.
+        _on_stop_signals(signal.SIG_IGN)
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            stop_voila(process)
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+            _restore_signals(previous)
 
 
 class _Stop(Exception):
@@ -168,13 +174,19 @@ def _raise_stop(signum: int, frame: object) -> None:
     raise _Stop(signum)
 
 
-def _on_stop_signals(handler: object) -> object:
-    """Install ``handler`` for SIGTERM and SIGHUP (where it exists); return the previous one."""
-    previous = signal.getsignal(signal.SIGTERM)
+def _on_stop_signals(handler: object) -> dict[int, object]:
+    """Install ``handler`` for SIGTERM and SIGHUP (where it exists); return the previous ones."""
+    previous = {}
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), handler)  # type: ignore[arg-type]
+            number = getattr(signal, name)
+            previous[number] = signal.signal(number, handler)  # type: ignore[arg-type]
     return previous
+
+
+def _restore_signals(previous: dict[int, object]) -> None:
+    for number, handler in previous.items():
+        signal.signal(number, handler)  # type: ignore[arg-type]
 
 
 def _stop_with_parent() -> None:

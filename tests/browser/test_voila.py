@@ -144,11 +144,12 @@ def test_front_page_is_the_gallery_without_cookie_or_cdn(voila_url: str) -> None
 
 
 def kernels_of(pid: int) -> list[int]:
-    """The running kernels that ``pid`` started (its children running ipykernel)."""
+    """The running kernels below ``pid`` (processes running ipykernel that a kernel did not
+    start itself)."""
     return [
         k
         for k in _all_below(pid)
-        if _alive(k) and b"ipykernel" in _cmdline(k) and _parent(k) == pid
+        if _alive(k) and b"ipykernel" in _cmdline(k) and b"ipykernel" not in _cmdline(_parent(k))
     ]
 
 
