@@ -803,3 +803,108 @@ def test_a_real_chapbook_story_reports_its_inserts_vars_sections_and_missing_pas
     assert _count(problems, "starts with a Chapbook vars section") == 2
     assert _count(problems, "chooses where to go by story-format code") == 4
     assert _count(problems, "moves on only through story-format code") == 1
+
+
+# -- a stranger's story: where it may write and what it may cost ----------------------------------
+
+
+def test_an_id_that_climbs_out_of_the_course_is_refused_and_nothing_is_written(project, capsys):
+    """`id: ../help` named the file written: with --force it overwrote the course's help.yml."""
+    story = CAVE + "\n:: WaspadaScenario [waspada]\n<!-- waspada\nid: ../help\n-->\n"
+    (project / "cave.twee").write_text(story, encoding="utf-8")
+    help_before = (project / "help.yml").read_bytes()
+    before = sorted(p.name for p in project.rglob("*"))
+    assert main(["import", "twee", "cave.twee", "--force"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "cave.twee:34:5: error: passage 'WaspadaScenario': the scenario id '../help' is not a "
+        "valid id; use lower-case letters, digits and single hyphens, such as 'bus-stop' (the id "
+        "names the scenario file)" in err
+    )
+    assert "Traceback" not in err
+    assert (project / "help.yml").read_bytes() == help_before
+    assert sorted(p.name for p in project.rglob("*")) == before
+
+
+def test_import_never_writes_through_a_symbolic_link(project, tmp_path, capsys):
+    """A link planted in scenarios/ must not let --force write wherever it points."""
+    victim = tmp_path.parent / f"{tmp_path.name}-victim.yml"
+    victim.write_text("mine\n", encoding="utf-8")
+    (project / "scenarios" / "the-cave.yml").symlink_to(victim)
+    (project / "cave.twee").write_text(CAVE, encoding="utf-8")
+    assert main(["import", "twee", "cave.twee", "--force"]) == 1
+    assert "scenarios/the-cave.yml is a symbolic link; remove it or name another file with -o" in (
+        capsys.readouterr().err
+    )
+    assert victim.read_text(encoding="utf-8") == "mine\n"
+    victim.unlink()
+
+
+def test_import_into_a_folder_named_with_o(project, capsys):
+    (project / "cave.twee").write_text(CAVE, encoding="utf-8")
+    assert main(["import", "twee", "cave.twee", "-o", "drafts/"]) == 0
+    assert capsys.readouterr().out.startswith("wrote drafts/the-cave.yml: 4 nodes")
+    assert (project / "drafts" / "the-cave.yml").is_file()
+
+
+def test_a_story_over_the_size_limit_is_not_read(project, capsys):
+    from waspada.interop.twee.read import MAX_BYTES
+
+    (project / "big.twee").write_bytes(b":: Start\n" + b"x" * MAX_BYTES)
+    assert main(["import", "twee", "big.twee"]) == 1
+    assert (
+        "big.twee: error: the file is larger than 2 MB, the limit for a Twee file; a course "
+        "scenario is some kilobytes: split the story" in capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            ":: Start\n" + "\n" * 100_000,
+            "story.twee:100001:1: error: the story has 100,002 lines, more than 100,000, the "
+            "limit for a Twee file; split the story",
+        ),
+        (
+            "".join(f":: P{i}\nText.\n" for i in range(2_001)),
+            "story.twee:4001:1: error: the story has 2,001 passages, more than 2,000, the limit "
+            "for a Twee file; split the story",
+        ),
+        (
+            ":: Start\n" + "x" * 10_001 + "\n",
+            "story.twee:2:10001: error: passage 'Start': this line has 10,001 characters, more "
+            "than 10,000, the limit for a line of text; break it into paragraphs",
+        ),
+        (
+            ":: Start\n" + "[[Start]] " * 900 + "\n" + ("[[Start]] " * 900 + "\n") * 5,
+            "story.twee:7:5001: error: passage 'Start': this is link number 5,001 of the story, "
+            "more than 5,000, the limit for a Twee file; a course scenario has tens of choices",
+        ),
+    ],
+    ids=["lines", "passages", "line-length", "links"],
+)
+def test_a_story_over_a_limit_is_refused_with_the_line(text, expected):
+    data, problems = parse_twee(text, "story.twee")
+    assert data is None
+    assert expected in [str(p) for p in problems]
+
+
+def test_link_and_code_scanning_take_linear_time():
+    """Patterns that find no end used to rescan the line from every start: 10,000 characters of
+    '(a:' took 70 s, '[[' 13 s, '<<' 5 s. Each such line now takes milliseconds."""
+    import time
+
+    for unit in ("(a:", "[[", "<<", "[img[", '(link-goto: "', "$a "):
+        line = unit * (9_990 // len(unit))
+        started = time.perf_counter()
+        parse_twee(":: Start\n" + "\n".join([line] * 20) + "\n", "story.twee")
+        assert time.perf_counter() - started < 2.0, unit
+
+
+def test_many_warnings_are_counted_not_listed():
+    data, problems = parse_twee(":: Start\n" + "$a " * 3_000 + "\n", "story.twee")
+    assert data is not None
+    shown = [str(p) for p in problems]
+    assert len(shown) < 210  # 200 problems, the gaps and the count of the rest
+    assert "story.twee: warning: 2,800 more problems are not shown; fix those above first" in shown
