@@ -41,7 +41,12 @@ written as visible gaps with a warning naming the line to edit; 'waspada check' 
 are filled in. A story exported by 'waspada export twee' comes back exactly, gaps and all filled.
 
 Nothing is written if the story has errors (duplicate passage names, no start passage, broken
-StoryData JSON); the exit status is then 1."""
+StoryData JSON, a scenario id that is not a slug); the exit status is then 1.
+
+A Twee file is untrusted: import writes only scenarios/<id>.yml, the file named with -o, or
+<id>.yml in the folder named with -o DIR/, never through a symbolic link. A waspada block may
+not use YAML tags, anchors or aliases. Limits: 2 MB, 100,000 lines, 2,000 passages, 5,000
+links, 10,000 characters in a line of a passage."""
 
 EXPORT_TWEE_HELP = """\
 Write a scenario as a Twee 3 story that Twine 2 can open (Library > Import) and edit.
@@ -76,7 +81,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         epilog=textwrap.dedent("""\
             examples:
               waspada import twee cave.twee
-              waspada import twee cave.twee -o scenarios/cave.yml --force"""),
+              waspada import twee cave.twee -o scenarios/cave.yml --force
+              waspada import twee cave.twee -o drafts/          # writes drafts/<id>.yml"""),
     )
     twee.add_argument("story", type=Path, metavar="STORY.twee", help="the Twee file to read")
     twee.add_argument(
