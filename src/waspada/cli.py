@@ -246,8 +246,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         for path in args.paths:
             if path.is_dir():
                 files += sorted([*path.glob("*.yml"), *path.glob("*.yaml")])
-            elif path.is_file():
-                files.append(path)
+            elif path.exists() or path.is_symlink():
+                files.append(path)  # the loader reads regular files only and says why not
             else:
                 raise CommandError(f"{path}: no such file or folder")
     collection = project.load(files)
@@ -292,11 +292,13 @@ def cmd_play(args: argparse.Namespace) -> int:
     scenario, services = load_one(args)
     if args.lang != "en":
         from .i18n import translator
-        from .i18n.catalogs import load_languages
+        from .i18n.languages import read_languages
         from .scenario import translate_scenario, translate_service
 
         project = project_of(args)
-        if args.lang not in load_languages(project.locales_dir):
+        languages, problems = read_languages(project.locales_dir)
+        if args.lang not in languages:
+            print_problems([p for p in problems if p.is_error])  # why it is not usable, if broken
             raise CommandError(f"unknown language '{args.lang}'; see locales/languages.yml")
         translate = translator(project.locales_dir, args.lang)
         scenario = translate_scenario(scenario, translate)
