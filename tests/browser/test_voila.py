@@ -228,6 +228,27 @@ def test_a_full_room_sends_visitors_away_kindly(browser, tmp_path: Path, tiny_co
             page.close()
 
 
+def test_a_script_s_kernels_are_reclaimed_before_a_closed_page_s(tmp_path: Path, tiny_course: Path):
+    """A page fetched by a script, which never connects to its kernel, gives the kernel back
+    after the unclaimed time (here 2 s), long before the idle time of a closed page (120 s):
+    the room empties soon after a flood."""
+    with running_voila(tiny_course, tmp_path / "voila.log", unclaimed_seconds=2, cull_every=1) as (
+        base,
+        pid,
+    ):
+        deadline = time.monotonic() + 60
+        while len(kernels_of(pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)  # the warm kernels
+        for _ in range(3):
+            assert fetch(f"{base}/voila/render/player.ipynb?scenario={first_vector_id()}")[0] == 200
+        deadline = time.monotonic() + 30
+        while len(kernels_of(pid)) > 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(kernels_of(pid)) == 2  # the warm kernels only
+        log = (tmp_path / "voila.log").read_text(errors="replace")
+        assert log.count("Shutting down a kernel whose page never connected.") >= 3
+
+
 def _port_free(port: int) -> bool:
     """Nothing listens there: a new server (which, like Tornado, reuses the address of closed
     connections still in TIME_WAIT) could start on it."""
