@@ -59,10 +59,10 @@ Write a scenario as a Twee 3 story that Twine 2 can open (Library > Import) and 
 What Twine cannot show (facilitator notes, prompts, choice feedback, effects and conditions,
 choice ids, the ending's title, debrief, key messages and help) is kept in a YAML block at the
 end of each passage, between a line '<!-- waspada' and a line '-->'; it is an HTML comment, so
-it is hidden when the story is played. The scenario's id, summary, audiences, methods and
-variables are kept the same way in a passage named WaspadaScenario. Edit texts and links in
-Twine as you like; keep those blocks, then bring the story back with 'waspada import twee'.
-See "Twine" in scenarios/README.md."""
+it is hidden when the story is played. The scenario's id, summary, audiences, methods,
+characters and variables are kept the same way in a passage named WaspadaScenario. Edit texts
+and links in Twine as you like; keep those blocks, then bring the story back with
+'waspada import twee'. See "Twine" in scenarios/README.md."""
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -8,8 +8,8 @@ choice. What Twine cannot express travels in places Twine keeps and the story fo
 - the rest of a node (facilitator notes, prompt, choice ids, feedback, effects and conditions,
   the ending's title, debrief, key messages and help) is a YAML block at the end of the passage,
   between a line ``<!-- waspada`` and a line ``-->`` (an HTML comment, hidden when played);
-- the scenario's id, summary, audiences, methods and variables are the same kind of block in a
-  passage named ``WaspadaScenario`` that no link leads to;
+- the scenario's id, summary, audiences, methods, characters and variables are the same kind of
+  block in a passage named ``WaspadaScenario`` that no link leads to;
 - the title is the ``StoryTitle`` passage and the start node is ``start`` in ``StoryData``.
 
 Import (:func:`read_twee`, :func:`parse_twee`, :func:`import_twee`) reads those back, so export
