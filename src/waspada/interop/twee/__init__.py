@@ -26,7 +26,9 @@ JSON object with ``ifid``, ``format``, ``format-version``, ``start``, ``tag-colo
 Twine escapes content lines that begin with ``::`` as ``\\::``.
 
 The package: :mod:`.block` (the shared conventions, Twee escaping and the hidden block),
-:mod:`.write` (export) and :mod:`.read` (import); this module re-exports the public names.
+:mod:`.write` (export), and for import :mod:`.passages` (the Twee 3 notation), :mod:`.links`
+(links and story-format code in passage text) and :mod:`.read` (the whole story, the blocks,
+the gaps); this module re-exports the public names.
 """
 
 from __future__ import annotations

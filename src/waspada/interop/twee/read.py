@@ -7,12 +7,10 @@ with its line and passage name (see the package docstring).
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode
@@ -31,56 +29,16 @@ from .block import (
     META_PASSAGE,
     NODE_BLOCK_KEYS,
     SCENARIO_BLOCK_KEYS,
-    SPECIAL_PASSAGES,
-    SPECIAL_TAGS,
-    KeyPath,
     _display_text,
     _plain,
     _safe_label,
-    _unescape_line,
     block_hazard,
     emit_yaml,
     flow_depth,
     slugify,
 )
-
-# Every pattern here runs on a stranger's lines, so none may take quadratic time: a lazy ".*?"
-# that finds no end scans to the end of the line from each start, so those stop at the next start.
-_QUOTED = r"""("[^"\\\n]*"|'[^'\\\n]*')"""
-_HARLOWE_LINK = re.compile(rf"\(link-?goto:\s*{_QUOTED}\s*(?:,\s*{_QUOTED}\s*)?\)", re.I)
-_SUGARCUBE_LINK = re.compile(
-    rf"<<(?:link|button)\s+{_QUOTED}\s+{_QUOTED}\s*>>(?:\s*<</(?:link|button)>>)?"
-)
-_CODE = re.compile(
-    r"\((?:[a-z][a-z0-9-]*):"  # Harlowe macro
-    r"|<<(?:(?!<<).)*?>>"  # SugarCube macro
-    r"|<%.*?%>|<%.*"  # Snowman template
-    r"|<script\b[^>]*>?"  # HTML script
-    r"|\[img\[(?:(?!\[img\[).)*?\]\]"  # SugarCube image link
-    r"|\{[a-z][^{}\n]*\}"  # Chapbook insert
-)
-_NAVIGATION = re.compile(
-    r"\((?:go-?to|link-?goto|click-goto|link-reveal-goto|link-undo|undo|redirect|display|"
-    r"link-show|link-rerun|click-replace|link-replace)\s*:"
-    r"|<<\s*/?\s*(?:goto|link|button|include|display|actions|choice|back|return|click|linkreplace)"
-    r"\b|\{\s*(?:link to|back link|restart link|embed passage|reveal link|cycling link)\b"
-    r"|\[img\[[^\]]*\]\[",
-    re.I,
-)
-_VARIABLE = re.compile(r"(?<![\w$])\$[A-Za-z_][\w]*")
-_URL = re.compile(r"^[A-Za-z][\w+.-]*://")
-_COMPUTED = re.compile(r"^\s*[$_][A-Za-z]|[()`]|^\s*[\"']")
-_LINK_LINE = re.compile(r"[\s|•·*,-]*")
-_CHAPBOOK_VAR = re.compile(r"^\s*[A-Za-z_][\w.]*\s*(?:\([^)]*\))?\s*:")
-
-
-@dataclass
-class _Passage:
-    name: str
-    tags: list[str]
-    line: int
-    column: int  # where the name starts
-    body: list[tuple[int, str]] = field(default_factory=list)
+from .links import LinkScanner
+from .passages import MAX_BYTES, MAX_LINES, MAX_PASSAGES, Gap, Passage, TweeParser, quote
 
 
 @dataclass
@@ -91,16 +49,6 @@ class _Value:
     line: int
     node: YamlNode
     first: int  # the Twee line of the block's first line (YAML marks count from there)
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A value the scenario needs that the Twine story did not give."""
-
-    path: KeyPath  # where in the scenario data (and so in the written YAML)
-    where: Location  # the passage (or file) in the Twee source it comes from
-    message: str
-    comment: str  # written on the YAML line as "# comment"
 
 
 @dataclass
@@ -137,18 +85,6 @@ class TweeImport:
         return text, problems
 
 
-# A story comes from a stranger, so what it may cost is bounded. Twine stories for a course are
-# some kilobytes; these limits are far above any real story and far below what hurts a laptop.
-# They are documented in 'waspada import twee --help' and scenarios/README.md.
-MAX_BYTES = 2 * 1024 * 1024  # the size of a Twee file
-MAX_LINES = 100_000
-MAX_PASSAGES = 2_000
-MAX_LINE_CHARS = 10_000  # one line of a passage that becomes a node
-MAX_LINKS = 5_000  # links in the whole story (each becomes a choice)
-MAX_PROBLEMS = 200  # shown; the rest are counted
-MAX_SUGGESTIONS = 20  # "did you mean" compares with every passage name, so only for the first
-
-
 def read_twee(text: str, file: str) -> TweeImport:
     """Read a Twee 3 story. ``data`` is None when there is any error."""
     return _Importer(file).run(text)
@@ -180,47 +116,9 @@ def import_twee(text: str, file: str, output: str) -> tuple[str | None, list[Pro
     return yaml_text, sort_problems(result.problems) + sort_problems(gaps)
 
 
-def _quote(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class _Importer:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-        self.gaps: list[Gap] = []
-        self.failed = False  # an error was found (shown or not)
-        self.hidden = 0  # problems beyond MAX_PROBLEMS, counted but not kept
-        self.suggested = 0
-        self.links_seen = 0
-
-    # -- reporting
-
-    def loc(self, line: int, column: int = 1) -> Location:
-        return Location(self.file, line, column)
-
-    def error(self, line: int, column: int, message: str) -> None:
-        self.failed = True
-        self.report(Problem(self.loc(line, column), message))
-
-    def warn(self, line: int, column: int, message: str) -> None:
-        self.report(Problem(self.loc(line, column), message, Severity.WARNING))
-
-    def report(self, problem: Problem) -> None:
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(problem)
-        else:
-            self.hidden += 1
-
-    def suggest(self, word: str, candidates: list[str]) -> str:
-        """ " (did you mean 'x'?)" for the first few unknown names only (each costs a pass over
-        every name, so a story of unknown links must not cost their square)."""
-        self.suggested += 1
-        return suggest(word, candidates) if self.suggested <= MAX_SUGGESTIONS else ""
-
-    def gap(self, path: KeyPath, line: int, message: str, comment: str) -> None:
-        self.gaps.append(Gap(path, self.loc(line), message, comment))
+class _Importer(TweeParser, LinkScanner):
+    """A whole story read into scenario data: passages (:class:`TweeParser`), their text and
+    links (:class:`LinkScanner`) and the hidden waspada blocks (here)."""
 
     # -- the whole story
 
@@ -259,7 +157,7 @@ class _Importer:
                 "':: Name'",
             )
             return self.result(None)
-        by_name: dict[str, _Passage] = {}
+        by_name: dict[str, Passage] = {}
         for passage in passages:
             first = by_name.get(passage.name)
             if first is not None:
@@ -272,7 +170,7 @@ class _Importer:
                 continue
             by_name[passage.name] = passage
 
-        story: list[_Passage] = []
+        story: list[Passage] = []
         skipped: set[str] = set()
         for passage in by_name.values():
             if passage.name in ("StoryTitle", "StoryData", META_PASSAGE):
@@ -354,231 +252,10 @@ class _Importer:
         name = re.split(r"[\\/]", self.file)[-1]
         return name.rsplit(".", 1)[0] if "." in name else name
 
-    # -- passages
-
-    def split(self, text: str) -> list[_Passage]:
-        passages: list[_Passage] = []
-        preamble = 0
-        for number, line in enumerate(re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff")), 1):
-            if line.startswith("::"):
-                passage = self.header(line, number)
-                if passage is not None:
-                    passages.append(passage)
-                continue
-            if passages:
-                passages[-1].body.append((number, _unescape_line(line)))
-            elif line.strip() and not preamble:
-                preamble = number
-        if preamble:
-            self.warn(
-                preamble,
-                1,
-                "text before the first passage header belongs to no passage; it is not carried "
-                "over",
-            )
-        for passage in passages:
-            while passage.body and not passage.body[-1][1].strip():
-                passage.body.pop()
-        return passages
-
-    def header(self, line: str, number: int) -> _Passage | None:
-        rest = line[2:]
-        index = 0
-
-        def read(stops: str) -> list[tuple[str, bool]]:
-            nonlocal index
-            chars: list[tuple[str, bool]] = []
-            while index < len(rest):
-                ch = rest[index]
-                if ch == "\\" and index + 1 < len(rest):
-                    chars.append((rest[index + 1], True))
-                    index += 2
-                    continue
-                if ch in stops:
-                    break
-                chars.append((ch, False))
-                index += 1
-            return chars
-
-        def strip(chars: list[tuple[str, bool]]) -> str:
-            while chars and chars[0][0].isspace() and not chars[0][1]:
-                chars = chars[1:]
-            while chars and chars[-1][0].isspace() and not chars[-1][1]:
-                chars = chars[:-1]
-            return "".join(ch for ch, _ in chars)
-
-        name = strip(read("[{"))
-        if not name:
-            self.error(
-                number,
-                1,
-                "a passage header without a name; write ':: Name' (a line starting with '::' "
-                "starts a passage; write '\\::' for a text line that begins with '::')",
-            )
-            return None
-        tags: list[str] = []
-        if index < len(rest) and rest[index] == "[":
-            index += 1
-            chars = read("]")
-            if index < len(rest):
-                index += 1
-            else:
-                self.warn(number, 3 + index, f"the tag block of passage '{name}' is not closed")
-            tag: list[tuple[str, bool]] = []
-            for ch, escaped in [*chars, (" ", False)]:
-                if ch.isspace() and not escaped:
-                    if tag:
-                        tags.append("".join(c for c, _ in tag))
-                    tag = []
-                else:
-                    tag.append((ch, escaped))
-        while index < len(rest) and rest[index].isspace():
-            index += 1
-        if index < len(rest) and rest[index] == "{":
-            try:
-                _meta, end = json.JSONDecoder().raw_decode(rest, index)
-                index = end
-            except RecursionError:
-                self.warn(
-                    number,
-                    3 + index,
-                    f"the metadata of passage '{name}' nests too deeply to read; it is ignored (it "
-                    "only holds the position in Twine's story map)",
-                )
-                index = len(rest)
-            except json.JSONDecodeError as exc:
-                self.warn(
-                    number,
-                    3 + exc.pos,
-                    f"the metadata of passage '{name}' is not valid JSON ({exc.msg}); it is "
-                    "ignored (it only holds the position in Twine's story map)",
-                )
-                index = len(rest)
-        if rest[index:].strip():
-            self.warn(
-                number,
-                3 + index,
-                f"'{_quote(rest[index:].strip())}' after the header of passage '{name}' is not "
-                "part of Twee 3 and is ignored",
-            )
-        column = 3 + len(rest) - len(rest.lstrip())
-        return _Passage(name, tags, number, column)
-
-    def special(self, passage: _Passage) -> str:
-        tags = set(passage.tags)
-        if "script" in tags:
-            return "is a script (JavaScript for the story format)"
-        if "stylesheet" in tags:
-            return "is a stylesheet (CSS for the story format)"
-        if passage.name in SPECIAL_PASSAGES:
-            return f"is the story format's special passage {passage.name}"
-        for tag in sorted(tags & SPECIAL_TAGS):
-            return f"has the special tag '{tag}', which the story format runs around other passages"
-        return ""
-
-    def title(self, passage: _Passage | None) -> str | None:
-        if passage is None:
-            return None
-        title = " ".join(" ".join(line for _, line in passage.body).split())
-        if not title:
-            self.warn(passage.line, 1, "the StoryTitle passage is empty")
-            return None
-        return title
-
-    def story_data(self, passage: _Passage | None) -> dict[str, Any] | None:
-        """StoryData's JSON object ({} when there is none; None when it is broken)."""
-        if passage is None:
-            return {}
-        source = "\n".join(line for _, line in passage.body)
-        if not source.strip():
-            self.error(
-                passage.line,
-                1,
-                'the StoryData passage is empty; it must hold a JSON object such as {"ifid": '
-                '"…", "start": "First passage"}',
-            )
-            return None
-        try:
-            data = json.loads(source)
-        except RecursionError:
-            self.error(
-                passage.line,
-                1,
-                "StoryData nests brackets too deeply to read; Twine writes it as a flat JSON "
-                'object such as {"ifid": "…", "start": "First passage"}',
-            )
-            return None
-        except json.JSONDecodeError as exc:
-            line = passage.body[exc.lineno - 1][0] if exc.lineno <= len(passage.body) else 0
-            self.error(
-                line or passage.line,
-                exc.colno,
-                f"StoryData is not valid JSON: {exc.msg}; fix it (Twine writes it as a JSON "
-                'object such as {"ifid": "…", "start": "First passage"})',
-            )
-            return None
-        if not isinstance(data, dict):
-            self.error(passage.line, 1, "StoryData must be a JSON object ({…})")
-            return None
-        if "start" in data and not isinstance(data["start"], str):
-            self.error(passage.line, 1, "the 'start' of StoryData must be a passage name")
-            return None
-        return data
-
-    def start(
-        self,
-        story_data: dict[str, Any] | None,
-        data_passage: _Passage | None,
-        names: set[str],
-        skipped: set[str],
-    ) -> str | None:
-        line = data_passage.line if data_passage else 1
-        if story_data and "start" in story_data:
-            name = story_data["start"]
-            if name in names:
-                return name
-            why = (
-                "a special passage that is not carried over"
-                if name in skipped
-                else f"which does not exist{suggest(name, names)}"
-            )
-            self.error(line, 1, f"StoryData names the start passage '{name}', {why}")
-            return None
-        if "Start" in names:
-            return "Start"
-        if story_data is not None:
-            self.error(
-                line,
-                1,
-                'the story has no start: StoryData names no "start" passage and no passage is '
-                'called Start; add "start": "<passage name>" to StoryData',
-            )
-        return None
-
-    def ids(self, story: list[_Passage]) -> dict[str, str]:
-        ids: dict[str, str] = {}
-        taken: dict[str, str] = {}
-        for passage in story:
-            base = slugify(passage.name) or "passage"
-            nid, number = base, 1
-            while nid in taken:
-                number += 1
-                nid = f"{base}-{number}"
-            if nid != base:
-                self.warn(
-                    passage.line,
-                    1,
-                    f"passages '{taken[base]}' and '{passage.name}' would both become node "
-                    f"'{base}'; '{passage.name}' becomes node '{nid}'",
-                )
-            taken[nid] = passage.name
-            ids[passage.name] = nid
-        return ids
-
     # -- waspada blocks
 
     def take_block(
-        self, passage: _Passage
+        self, passage: Passage
     ) -> tuple[list[tuple[int, str]], list[tuple[int, str]], int]:
         """Split a passage body into (other lines, block lines, line of the block opener)."""
         rest: list[tuple[int, str]] = []
@@ -614,7 +291,7 @@ class _Importer:
         return rest, block, opened
 
     def read_block(
-        self, passage: _Passage, lines: list[tuple[int, str]], opened: int, allowed: tuple[str, ...]
+        self, passage: Passage, lines: list[tuple[int, str]], opened: int, allowed: tuple[str, ...]
     ) -> dict[str, _Value]:
         """The block's top-level keys as plain values with their lines; unknown keys reported."""
         if not lines:
@@ -680,7 +357,7 @@ class _Importer:
             out[key] = _Value(_plain(value_node), line, value_node, first)
         return out
 
-    def meta(self, passage: _Passage | None) -> dict[str, Any]:
+    def meta(self, passage: Passage | None) -> dict[str, Any]:
         if passage is None:
             return {}
         rest, block, opened = self.take_block(passage)
@@ -708,7 +385,7 @@ class _Importer:
 
     # -- one node
 
-    def node(self, passage: _Passage, ids: dict[str, str], skipped: set[str]) -> dict[str, Any]:
+    def node(self, passage: Passage, ids: dict[str, str], skipped: set[str]) -> dict[str, Any]:
         nid = ids[passage.name]
         rest, block_lines, opened = self.take_block(passage)
         block = self.read_block(passage, block_lines, opened, NODE_BLOCK_KEYS)
@@ -785,213 +462,8 @@ class _Importer:
                 node["ending"] = self.ending(passage, nid, kind, ending)
         return node
 
-    def scan(
-        self,
-        passage: _Passage,
-        lines: list[tuple[int, str]],
-        ids: dict[str, str],
-        skipped: set[str],
-    ) -> tuple[str, list[dict[str, Any]], bool]:
-        """The node text, the links in order, and whether code moves the reader on."""
-        name = passage.name
-        kept: list[str] = []
-        links: list[dict[str, Any]] = []
-        navigates = False
-        dropped = False
-        self.chapbook_vars(passage, lines)
-        for number, line in lines:
-            if len(line) > MAX_LINE_CHARS:
-                self.error(
-                    number,
-                    MAX_LINE_CHARS + 1,
-                    f"passage '{name}': this line has {len(line):,} characters, more than "
-                    f"{MAX_LINE_CHARS:,}, the limit for a line of text; break it into paragraphs",
-                )
-                continue
-            spans: list[tuple[int, int, str, bool]] = []  # start, end, label, became a choice
-            for start, end, content in _links(line):
-                column = start + 1
-                if "][" in content:
-                    content, setter = content.split("][", 1)
-                    self.warn(
-                        number,
-                        column,
-                        f"passage '{name}': the setter '[{_quote(setter)}]' of this link is "
-                        "ignored; a scenario changes variables through a choice's 'effects:'",
-                    )
-                label, target = _link_parts(content)
-                kind = self.link(passage, links, label, target, number, column, ids, skipped)
-                spans.append((start, end, label.strip() or target.strip(), kind == "choice"))
-                navigates |= kind == "computed"
-            link_spans = [(s, e) for s, e, *_ in spans]
-            for pattern in (_HARLOWE_LINK, _SUGARCUBE_LINK):
-                for match in pattern.finditer(line):
-                    if _overlaps(link_spans, match.start(), match.end()):
-                        continue
-                    first, second = match.group(1)[1:-1], (match.group(2) or "")[1:-1]
-                    label, target = (first, second) if match.group(2) else (first, first)
-                    column = match.start() + 1
-                    self.warn(
-                        number,
-                        column,
-                        f"passage '{name}': the macro '{_quote(match.group(0))}' is imported as "
-                        f"a choice '{label}' leading to '{target}'; check it",
-                    )
-                    kind = self.link(passage, links, label, target, number, column, ids, skipped)
-                    spans.append((match.start(), match.end(), label, kind == "choice"))
-                    navigates |= kind == "computed"
-            spans.sort()
-            pieces, last = [], 0
-            for start, end, *_ in spans:
-                pieces += [line[last:start], " " * (end - start)]
-                last = end
-            masked = "".join([*pieces, line[last:]])
-            navigates |= self.code(passage, number, masked)
-            # A line of nothing but links that became choices is the choice list: drop it.
-            if spans and all(span[3] for span in spans) and _LINK_LINE.fullmatch(masked):
-                dropped = True
-                continue
-            out, last = [], 0
-            for start, end, label, _ in spans:
-                out.append(line[last:start] + label)
-                last = end
-            out.append(line[last:])
-            line = "".join(out)
-            if not line.strip() and dropped and (not kept or not kept[-1].strip()):
-                continue
-            dropped = dropped and not line.strip()
-            kept.append(line)
-        return "\n".join(kept).strip(), links, navigates
-
-    def link(
-        self,
-        passage: _Passage,
-        links: list[dict[str, Any]],
-        label: str,
-        target: str,
-        number: int,
-        column: int,
-        ids: dict[str, str],
-        skipped: set[str],
-    ) -> str:
-        """Record one link as a choice if it can be one.
-
-        Returns "choice", "computed" (code decides the target) or "text" (only the label stays).
-        """
-        name = passage.name
-        self.links_seen += 1
-        if self.links_seen == MAX_LINKS + 1:
-            self.error(
-                number,
-                column,
-                f"passage '{name}': this is link number {MAX_LINKS + 1:,} of the story, more than "
-                f"{MAX_LINKS:,}, the limit for a Twee file; a course scenario has tens of choices",
-            )
-        if self.links_seen > MAX_LINKS:
-            return "text"
-        found = target if target in ids else target.strip() if target.strip() in ids else None
-        label = label.strip() or (found or target.strip())
-        if found is not None:
-            links.append({"label": label, "target": ids[found], "line": number})
-            return "choice"
-        if target.strip() in skipped or target.strip() in ("StoryTitle", "StoryData"):
-            self.warn(
-                number,
-                column,
-                f"passage '{name}': the link to the special passage '{target.strip()}' is not "
-                "carried over; only its label stays in the text",
-            )
-        elif _URL.match(target.strip()):
-            self.warn(
-                number,
-                column,
-                f"passage '{name}': the link to the web page '{_quote(target.strip())}' is not a "
-                "choice; only its label stays in the text",
-            )
-        elif not target.strip():
-            self.warn(number, column, f"passage '{name}': an empty link '[[]]' is ignored")
-        elif _COMPUTED.search(target):
-            self.warn(
-                number,
-                column,
-                f"passage '{name}': the link target '{_quote(target.strip())}' is computed by "
-                "story-format code, so it cannot become a choice; add the choice by hand",
-            )
-            return "computed"
-        else:
-            slug = slugify(target) or "missing"
-            self.warn(
-                number,
-                column,
-                f"passage '{name}': the link goes to '{target.strip()}', which is not a passage "
-                f"in the story{self.suggest(target.strip(), list(ids))}; the choice still points "
-                f"to '{slug}': add that node or change the target",
-            )
-            links.append({"label": label, "target": slug, "line": number})
-            return "choice"
-        return "text"
-
-    def code(self, passage: _Passage, number: int, line: str) -> bool:
-        """Report story-format code on a line; True if some of it moves the reader on."""
-        navigates = False
-        spans: list[tuple[int, int]] = []
-        for match in _CODE.finditer(line):
-            start, end = match.start(), match.end()
-            if spans and start < spans[-1][1]:  # inside the code before (spans come in order)
-                continue
-            if line[start] == "(":
-                depth = 0
-                for index in range(start, len(line)):
-                    depth += {"(": 1, ")": -1}.get(line[index], 0)
-                    if depth == 0:
-                        end = index + 1
-                        break
-                else:
-                    end = len(line)
-            spans.append((start, end))
-            snippet = line[start:end]
-            if _NAVIGATION.match(snippet):
-                navigates = True
-                self.warn(
-                    number,
-                    start + 1,
-                    f"passage '{passage.name}': '{_quote(snippet)}' chooses where to go by "
-                    "story-format code, which cannot become a choice; add the choice by hand",
-                )
-            else:
-                self.warn(
-                    number,
-                    start + 1,
-                    f"passage '{passage.name}': the story-format code '{_quote(snippet)}' cannot "
-                    "be carried over; it stays in the text as written: remove it, or use the "
-                    "scenario's variables, effects and conditions",
-                )
-        for match in _VARIABLE.finditer(line):
-            if not _overlaps(spans, match.start(), match.start() + 1):
-                self.warn(
-                    number,
-                    match.start() + 1,
-                    f"passage '{passage.name}': the story-format variable '{match.group(0)}' "
-                    "cannot be carried over; it stays in the text as written",
-                )
-        return navigates
-
-    def chapbook_vars(self, passage: _Passage, lines: list[tuple[int, str]]) -> None:
-        for index, (number, line) in enumerate(lines):
-            if line.strip() == "--":
-                before = [text for _, text in lines[:index] if text.strip()]
-                if before and all(_CHAPBOOK_VAR.match(text) for text in before):
-                    self.warn(
-                        lines[0][0],
-                        1,
-                        f"passage '{passage.name}' starts with a Chapbook vars section (up to "
-                        f"line {number}), which sets story-format variables; it cannot be "
-                        "carried over and stays in the text as written",
-                    )
-                return
-
     def choice_entries(
-        self, passage: _Passage, found: _Value | None
+        self, passage: Passage, found: _Value | None
     ) -> list[tuple[dict[str, Any], int]]:
         if found is None:
             return []
@@ -1029,7 +501,7 @@ class _Importer:
 
     def choices(
         self,
-        passage: _Passage,
+        passage: Passage,
         links: list[dict[str, Any]],
         entries: list[tuple[dict[str, Any], int]],
     ) -> list[dict[str, Any]]:
@@ -1053,7 +525,7 @@ class _Importer:
                     self.warn(
                         link["line"],
                         1,
-                        f"passage '{passage.name}': the link label '{_quote(link['label'])}' "
+                        f"passage '{passage.name}': the link label '{quote(link['label'])}' "
                         "differs from the exact label in the waspada block, which is used; "
                         "make the change there",
                     )
@@ -1086,7 +558,7 @@ class _Importer:
         return [{key: c[key] for key in order if key in c} for c in out]
 
     def ending(
-        self, passage: _Passage, nid: str, kind: str | None, found: _Value | None
+        self, passage: Passage, nid: str, kind: str | None, found: _Value | None
     ) -> dict[str, Any]:
         data: dict[str, Any] = {}
         line = found.line if found else passage.line
@@ -1162,21 +634,6 @@ class _Importer:
         return out
 
 
-def _link_parts(content: str) -> tuple[str, str]:
-    """(label, target) of a link's inside, read as Twine does: the rightmost '->', else the
-    leftmost '<-', else the rightmost '|', else the whole text is both."""
-    if "->" in content:
-        index = content.rfind("->")
-        return content[:index], content[index + 2 :]
-    if "<-" in content:
-        index = content.find("<-")
-        return content[index + 2 :], content[:index]
-    if "|" in content:
-        index = content.rfind("|")
-        return content[:index], content[index + 1 :]
-    return content, content
-
-
 def _valid_id(value: Any) -> bool:
     """Whether a value is a scenario id by the loader's own rule (a slug)."""
     return isinstance(value, str) and SLUG.fullmatch(value) is not None
@@ -1187,23 +644,3 @@ def _shown_value(value: Any, limit: int = 60) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _links(line: str) -> Iterator[tuple[int, int, str]]:
-    """Each ``[[…]]`` of a line as (start, end, inside), read as the regex ``\\[\\[(.*?)\\]\\]``
-    would, in linear time: once no ``]]`` follows a ``[[``, none follows any later one."""
-    position = 0
-    while (start := line.find("[[", position)) >= 0:
-        close = line.find("]]", start + 2)
-        if close < 0:
-            return
-        yield start, close + 2, line[start + 2 : close]
-        position = close + 2
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether [start, end) overlaps one of ``spans`` (sorted, not overlapping each other)."""
-    index = bisect.bisect_right(spans, (start, float("inf")))
-    before = spans[index - 1] if index else None
-    after = spans[index] if index < len(spans) else None
-    return bool((before and before[1] > start) or (after and after[0] < end))
