@@ -25,16 +25,13 @@ from .block import (
     CHOICE_BLOCK_KEYS,
     ENDING_BLOCK_KEYS,
     ENDING_TAG,
-    MAX_BLOCK_DEPTH,
     META_PASSAGE,
     NODE_BLOCK_KEYS,
     SCENARIO_BLOCK_KEYS,
     _display_text,
     _plain,
     _safe_label,
-    block_hazard,
     emit_yaml,
-    flow_depth,
     slugify,
 )
 from .links import LinkScanner
@@ -297,17 +294,9 @@ class _Importer(TweeParser, LinkScanner):
         if not lines:
             return {}
         first = lines[0][0]
+        # compose_text refuses YAML tags, anchors and aliases and deep nesting (a billion-laughs
+        # block), the rule of every course file.
         source = "\n".join(line for _, line in lines)
-        depth, offset = flow_depth(source)
-        if depth > MAX_BLOCK_DEPTH:
-            before = source[:offset]
-            self.error(
-                first + before.count("\n"),
-                offset - (before.rfind("\n") + 1) + 1,
-                f"passage '{passage.name}': the waspada block nests brackets more than "
-                f"{MAX_BLOCK_DEPTH} levels deep; a waspada block needs at most 5",
-            )
-            return {}
         tree, problem = compose_text(source, self.file)
         if problem is not None:
             line = first + problem.location.line - 1 if problem.location.line else opened
@@ -317,15 +306,6 @@ class _Importer(TweeParser, LinkScanner):
             )
             return {}
         if tree is None:
-            return {}
-        hazard = block_hazard(tree)
-        if hazard is not None:
-            node, why = hazard
-            self.error(
-                first + node.start_mark.line,
-                node.start_mark.column + 1,
-                f"the waspada block of passage '{passage.name}' {why}",
-            )
             return {}
         if not isinstance(tree, MappingNode):
             self.error(
