@@ -289,7 +289,12 @@ def test_stopping_serve_stops_voila_and_every_kernel(
         while time.monotonic() < deadline and any(map(_alive, children)):
             time.sleep(0.3)
         assert [p for p in children if _alive(p)] == [], (tmp_path / "serve.log").read_text()
-        assert _port_free(port)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _port_free(port):
+            time.sleep(0.3)
+        assert _port_free(port), subprocess.run(
+            ["ss", "-ltnp"], capture_output=True, text=True
+        ).stdout
     finally:
         for pid in [serve.pid, *children]:
             if _alive(pid):
