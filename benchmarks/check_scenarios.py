@@ -30,6 +30,7 @@ def scenario_text(number: int, nodes: int, rng: random.Random) -> str:
         "summary: A generated scenario for timing the checker.",
         "audiences: [village, health]",
         "modi: [deception, debt-bondage]",
+        "characters: [woman]",
         "start: n0",
         "variables:",
         "  risk: {initial: 0, min: 0, max: 3, description: How exposed the character is}",

@@ -52,3 +52,16 @@ def test_messages_quote_a_word_never_a_passage():
     assert excerpt("root:x:0:0\nsecond line") == "root:x:0:0…"
     tree, _ = compose_text("root:x:0:0:root:/root:/bin/bash\nnext:line\n", "f.yml")
     assert kind(tree) == "a text"
+
+
+def test_bidi_controls_written_as_escapes_are_found_too(tmp_path):
+    """A Twine import writes a bidi control as an escape; the raw text then does not show it."""
+    from waspada.scenario._yaml import compose_file
+
+    path = tmp_path / "x.yml"
+    path.write_text('a: "call \\u202e921"\nb: plain\n', encoding="utf-8")
+    _tree, problems = compose_file(path, "x.yml")
+    assert [str(p) for p in problems] == [
+        "x.yml:1:4: warning: invisible direction control U+202E (RIGHT-TO-LEFT OVERRIDE) can make "
+        "a label or a number show differently from what it is; delete it"
+    ]

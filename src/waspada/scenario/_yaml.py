@@ -32,6 +32,10 @@ _PLAIN_TAGS = {
     yaml.MappingStartEvent: "tag:yaml.org,2002:map",
 }
 MAX_DEPTH = 32
+# Where a tag (!), an anchor (&) or a directive (%) could start; see _may_need_screening.
+_MARKERS = re.compile(r"(?:^|[\s\[{,])[!&]|^%", re.MULTILINE)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH},}}\S", re.MULTILINE)
 MAX_FILE_BYTES = 2_000_000
 # Whole numbers in course files are small (variable values, bounds, pass marks); a limit keeps
 # a number of thousands of digits from reaching int(), which refuses it with an exception.
@@ -55,7 +59,7 @@ def compose_text(text: str, file: str) -> tuple[Node | None, Problem | None]:
     deep nesting slows libyaml down quadratically and then overflows its stack.
     """
     try:
-        problem = _screen(text, file)
+        problem = _screen(text, file) if _may_need_screening(text) else None
         if problem:
             return None, problem
         return yaml.compose(text, Loader=_Loader), None
@@ -84,6 +88,23 @@ def compose_text(text: str, file: str) -> tuple[Node | None, Problem | None]:
         )
     except yaml.YAMLError as exc:  # pragma: no cover - every other PyYAML error is marked
         return None, Problem(Location(file), f"YAML syntax: {exc}")
+
+
+def _may_need_screening(text: str) -> bool:
+    """Whether ``text`` could hold a tag, an anchor, a directive or deep nesting.
+
+    Screening walks every parser event in Python and would double the time of a large check, so
+    it runs only when a cheap look finds what could be one of those: a ``!`` or ``&`` where a
+    value starts, a ``%`` directive, brackets that could nest deeply (counted without regard to
+    quotes, so never fewer than the real depth) or indentation of more than ``MAX_DEPTH`` levels.
+    """
+    if _MARKERS.search(text):
+        return True
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest > MAX_DEPTH or _DEEP_INDENT.search(text) is not None
 
 
 def _screen(text: str, file: str) -> Problem | None:
@@ -159,7 +180,35 @@ def compose_file(path: Path, display: str | None = None) -> tuple[Node | None, l
         Problem(Location(name, line, col), bidi_message(char), Severity.WARNING)
         for line, col, char in bidi_controls(text)
     ]
+    if "\\u" in text or "\\U" in text:  # only an escape can hide a bidi control from the scan
+        problems += _escaped_bidi(tree, text, name)
     return tree, problems
+
+
+def _escaped_bidi(tree: Node | None, text: str, file: str) -> list[Problem]:
+    """Bidi controls written as escapes (``"\\u202e"``), which the raw text does not show.
+
+    A Twine import writes such characters this way, so a scan of the file's characters alone
+    would pass them. Each is reported at the start of its value.
+    """
+    out: list[Problem] = []
+    lines = text.splitlines()
+    stack = [tree] if tree is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            # Lines, not character offsets: libyaml's offsets count bytes on some builds.
+            raw = "\n".join(lines[node.start_mark.line : node.end_mark.line + 1])
+            for _line, _col, char in bidi_controls(node.value):
+                if char not in raw:
+                    out.append(
+                        Problem(Reader(file).loc(node), bidi_message(char), Severity.WARNING)
+                    )
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(value for pair in node.value for value in pair)
+    return out
 
 
 def regular_file_problem(path: Path, display: str) -> Problem | None:
