@@ -208,9 +208,7 @@ def _warnings(scenario: Scenario) -> list[Problem]:
     return problems
 
 
-def check_help_for_characters(
-    scenario: Scenario, services: Mapping[str, Service]
-) -> list[Problem]:
+def check_help_for_characters(scenario: Scenario, services: Mapping[str, Service]) -> list[Problem]:
     """Every ending of a story offers each of its characters a service that serves them.
 
     A woman, man or child is served by a service for that person or for everyone; someone abroad
