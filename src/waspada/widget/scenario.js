@@ -539,7 +539,7 @@ function renderEnding(ending, ui, result) {
         item.append(line);
       }
       const checked = h("p", "wsp-checked");
-      checked.append(h("span", "", `${ui.last_checked || "Last checked"}: `));
+      checked.append(h("span", "", `${ui.last_checked || "Source checked"}: `));
       const time = h("time", "", service.checked);
       time.setAttribute("datetime", service.checked);
       checked.append(time);
