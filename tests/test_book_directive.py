@@ -169,3 +169,37 @@ def test_doctree_holds_one_scenario_node(tmp_path: Path, mode: str) -> None:
     assert len(found) == 1
     assert found[0]["mode"] == mode
     assert [type(child) for child in found[0].children] == [nodes.container]
+
+
+def test_a_changed_translation_rebuilds_the_help_box(tmp_path: Path) -> None:
+    """{help-services} bakes translated text into the page: an incremental build must notice
+    a changed interface catalog, or the page keeps the old (or English) text."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from waspada.scenario import load_help
+
+    src = make_project(tmp_path, "# Story\n\n```{help-services} police-110\n```\n")
+    (src / "conf.py").write_text((src / "conf.py").read_text() + "language = 'id'\n")
+    (src / "locales").mkdir()
+    (src / "locales" / "languages.yml").write_text(
+        "languages:\n  id: {english: Indonesian, native: Bahasa Indonesia, fallback: [en],"
+        " cldr: id, status: draft}\n"
+    )
+    description = load_help(src / "help.yml")[0]["police-110"].description
+    po = src / "locales" / "id" / "LC_MESSAGES" / "ui.po"
+    po.parent.mkdir(parents=True)
+
+    def translate(text: str) -> None:
+        catalog = Catalog(locale="id")
+        catalog.add(description, text, context="help:police-110")
+        with po.open("wb") as handle:
+            write_po(handle, catalog)
+
+    translate("Saluran darurat polisi, versi pertama.")
+    out, _ = build(src)
+    assert "versi pertama" in (out / "story.html").read_text()
+    time.sleep(0.01)
+    translate("Saluran darurat polisi, versi kedua.")
+    out, _ = build(src, fresh=False)
+    assert "versi kedua" in (out / "story.html").read_text()

@@ -26,6 +26,19 @@ CSS_FILE = "waspada/scenario.css"
 MODES = ("learner", "facilitator")
 
 
+def note_translations(env: Any, locales: Path, lang: str) -> None:
+    """Make the current page depend on the scenario and interface catalogs of ``lang``'s chain.
+
+    Text a directive translates is baked into the page's doctree; without this a changed
+    translation would not rebuild the page, which would keep showing the old text.
+    """
+    for code in language(locales, lang).chain:
+        for domain in CODE_DOMAINS:
+            catalog = po_path(locales, code, domain)
+            if catalog.is_file():
+                env.note_dependency(str(catalog))
+
+
 class scenario_node(nodes.General, nodes.Element):
     """A scenario in a page; ``payload`` holds the compiled JSON, children the text fallback."""
 
@@ -91,12 +104,7 @@ class ScenarioDirective(SphinxDirective):
             locales_dir=locales,
             exit_url=self.env.config.waspada_quick_exit,
         )
-        # A changed translation must rebuild the page too, not only a changed scenario.
-        for code in language(locales, lang).chain:
-            for domain in CODE_DOMAINS:
-                catalog = po_path(locales, code, domain)
-                if catalog.is_file():
-                    self.env.note_dependency(str(catalog))
+        note_translations(self.env, locales, lang)
 
         node = scenario_node()
         node["payload"] = payload

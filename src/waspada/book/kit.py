@@ -30,10 +30,10 @@ from ..assets import DASHBOARD_JS, LMS_JS, script_json
 from ..i18n import translator
 from ..i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, serves_text
 from ..payload import scenario_payload
-from ..scenario import Collection, load_collection
+from ..scenario import Collection, Translate, load_collection
 from ..scenario.help import find_contact, load_help
 from ..scenario.model import MODUS_NAMES
-from .directive import _collection, static_dir
+from .directive import _collection, note_translations, static_dir
 from .scenario_map import draw_svg, route_list
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,14 @@ def _all_scenarios(env: Any) -> Collection:
     return cache[key]
 
 
+def _translator(env: Any) -> Translate:
+    """The page language's translator; the page is rebuilt when one of its catalogs changes."""
+    note_translations(env, _locales(env), _lang(env))
+    return translator(_locales(env), _lang(env))
+
+
 def _app_text(env: Any, key: str) -> str:
-    return translator(_locales(env), _lang(env))(UI_CONTEXT, APP_MESSAGES[key])
+    return _translator(env)(UI_CONTEXT, APP_MESSAGES[key])
 
 
 # -- help-services ------------------------------------------------------------------------------
@@ -84,7 +90,7 @@ class HelpServicesDirective(SphinxDirective):
             if problem.is_error:
                 logger.warning(f"{problem}", location=self.get_location())
         wanted = self.arguments or list(services)
-        tr = translator(_locales(self.env), _lang(self.env))
+        tr = _translator(self.env)
         box = nodes.container(classes=["wsp-help-services"])
         for sid in wanted:
             service = services.get(sid)
@@ -153,7 +159,7 @@ class ScenarioListDirective(SphinxDirective):
         selected = list(self.env.config.waspada_profile_scenarios or [])
         stories = collection.stories
         ids = selected or sorted(stories, key=lambda sid: stories[sid].title)
-        tr = translator(_locales(self.env), _lang(self.env))
+        tr = _translator(self.env)
         found = self.env.found_docs
         headers = [_app_text(self.env, k) for k in ("scenario", "audience", "methods")]
         table = nodes.table(classes=["wsp-scenario-list"])
@@ -230,7 +236,7 @@ class ScenarioMapDirective(SphinxDirective):
                 location=self.get_location(),
             )
             return []
-        tr = translator(_locales(self.env), _lang(self.env))
+        tr = _translator(self.env)
         title = tr(sid, scenario.title)
         figure = nodes.container(classes=["wsp-map"])
         # A wide map scrolls sideways; the scrolling box takes keyboard focus to allow that.
