@@ -176,7 +176,9 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["id", "jv"])
-@pytest.mark.parametrize("handout", ["red-flags", "working-abroad", "health", "getting-help"])
+@pytest.mark.parametrize(
+    "handout", ["red-flags", "working-abroad", "health", "getting-help", "forced-labour-signs"]
+)
 def test_handouts_print_on_one_or_two_a4_pages_with_help_numbers(
     page, kits: Path, lang: str, handout: str
 ) -> None:

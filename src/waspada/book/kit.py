@@ -16,9 +16,10 @@ from __future__ import annotations
 import shutil
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -81,6 +82,9 @@ class HelpServicesDirective(SphinxDirective):
 
     optional_arguments = 50
     has_content = False
+    # ``:brief:`` leaves out each service's description: for a printed directory whose page
+    # already says, situation by situation, what each service is for.
+    option_spec: ClassVar[dict[str, Any]] = {"brief": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         help_file = (Path(self.env.srcdir) / self.env.config.waspada_help).resolve()
@@ -91,7 +95,8 @@ class HelpServicesDirective(SphinxDirective):
                 logger.warning(f"{problem}", location=self.get_location())
         wanted = self.arguments or list(services)
         tr = _translator(self.env)
-        box = nodes.container(classes=["wsp-help-services"])
+        brief = ["wsp-help-brief"] if "brief" in self.options else []
+        box = nodes.container(classes=["wsp-help-services", *brief])
         for sid in wanted:
             service = services.get(sid)
             if service is None:
@@ -119,7 +124,10 @@ class HelpServicesDirective(SphinxDirective):
                     numbers += value
             if service.contacts:
                 item += numbers
-            item += nodes.paragraph(text=tr(ctx, service.description), classes=["wsp-help-desc"])
+            if "brief" not in self.options:
+                item += nodes.paragraph(
+                    text=tr(ctx, service.description), classes=["wsp-help-desc"]
+                )
             if service.serves:
                 item += nodes.paragraph(
                     text=serves_text(service.serves, tr), classes=["wsp-help-serves"]
