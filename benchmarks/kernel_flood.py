@@ -35,8 +35,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from waspada.admission import available_memory_mb, default_max_kernels
 from waspada.project import Project
-from waspada.room import available_memory_mb, default_max_kernels
 from waspada.serve import voila_command, voila_env
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

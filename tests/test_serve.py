@@ -106,7 +106,7 @@ def test_player_explains_a_missing_or_broken_scenario_in_the_learners_language(
 
 def test_kernel_cap_follows_the_free_memory(tmp_path: Path) -> None:
     """(available - 1 GB) / 70 MB kernels, never fewer than 4 nor more than 60."""
-    from waspada.room import available_memory_mb, default_max_kernels
+    from waspada.admission import available_memory_mb, default_max_kernels
 
     meminfo = tmp_path / "meminfo"
     meminfo.write_text("MemTotal: 8000000 kB\nMemAvailable:    3145728 kB\n", encoding="ascii")
@@ -132,7 +132,7 @@ def test_serve_refuses_a_cap_with_no_room_for_a_visitor(capsys) -> None:
 
 
 def test_one_address_gets_a_burst_then_one_page_every_few_seconds() -> None:
-    from waspada.room import TokenBuckets
+    from waspada.admission import TokenBuckets
 
     now = [0.0]
     buckets = TokenBuckets(burst=3, refill_seconds=5, clock=lambda: now[0])
@@ -147,7 +147,7 @@ def test_one_address_gets_a_burst_then_one_page_every_few_seconds() -> None:
 def test_rate_limit_remembers_few_addresses_and_forgets_them() -> None:
     """Counts, never people: a full bucket is forgotten, and the table never outgrows its cap,
     even when a flood of addresses arrives."""
-    from waspada.room import TokenBuckets
+    from waspada.admission import TokenBuckets
 
     now = [0.0]
     buckets = TokenBuckets(burst=2, refill_seconds=1, max_keys=10, clock=lambda: now[0])
@@ -163,7 +163,7 @@ def test_rate_limit_remembers_few_addresses_and_forgets_them() -> None:
 
 
 def test_loopback_is_this_computer() -> None:
-    from waspada.room import is_loopback
+    from waspada.admission import is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("127.0.0.2") and is_loopback("::1")
     assert not is_loopback("192.168.1.20") and not is_loopback("")
@@ -172,7 +172,7 @@ def test_loopback_is_this_computer() -> None:
 def test_admitted_visitors_hold_their_place_until_their_kernel_starts() -> None:
     """A burst of requests arrives before any kernel shows as running: each admitted request
     holds a place, so a burst cannot overshoot the cap; an unused place lapses."""
-    from waspada.room import Reservations
+    from waspada.admission import Reservations
 
     now = [0.0]
     places = Reservations(lapse_seconds=60, clock=lambda: now[0])

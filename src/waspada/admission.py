@@ -1,4 +1,4 @@
-"""How many visitors `waspada serve` lets in: the kernel cap and the per-address rate limit.
+"""Who `waspada serve` lets in: the kernel cap and the per-address rate limit.
 
 Pure pieces, free of Voila, so that they can be tested alone; ``waspada.voila_server`` applies
 them to each page request. Nothing here is written anywhere: the rate limit keeps, in memory

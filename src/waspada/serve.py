@@ -16,8 +16,8 @@ import webbrowser
 from pathlib import Path
 from urllib.parse import urlencode
 
+from .admission import available_memory_mb, default_max_kernels
 from .project import Project
-from .room import available_memory_mb, default_max_kernels
 
 SHARE = Path(__file__).parent / "share"
 # A kernel with no page connected is shut down after this many idle seconds: the kernel of a

@@ -44,10 +44,10 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.voila_identity_provider import VoilaIdentityProvider
 
+from .admission import BURST, REFILL_SECONDS, Reservations, TokenBuckets, is_loopback
 from .assets import quick_exit_link
 from .i18n import available_languages, translator
 from .i18n.ui import APP_MESSAGES, UI_CONTEXT, UI_MESSAGES
-from .room import BURST, REFILL_SECONDS, Reservations, TokenBuckets, is_loopback
 
 STATIC = Path(__file__).parent / "share" / "voila" / "templates" / "waspada" / "static"
 GALLERY = "gallery.ipynb"
