@@ -223,6 +223,7 @@ def _build_one(
     builder: str = "html",
     profile: str = DEFAULT_PROFILE,
     lms: bool = False,
+    author: bool = False,
 ) -> int:
     """Run one Sphinx build through Jupyter Book's own entry point (in a fresh process).
 
@@ -246,6 +247,8 @@ def _build_one(
         "waspada_profile_scenarios": scenarios,
         "waspada_profile_documents": documents,
         "waspada_lms": lms,
+        # `waspada preview` only: the author view of each scenario (never in a published build).
+        "waspada_author_view": author,
     }
     languages = load_languages(project.locales_dir)
     if lang not in languages:  # the code names folders: only a declared, valid one will do
@@ -265,7 +268,7 @@ def _build_one(
         confoverrides=overrides,
         doctreedir=project.build_dir
         / ".doctrees"
-        / f"{builder}-{profile}-{lang}{'-lms' if lms else ''}",
+        / f"{builder}-{profile}-{lang}{'-lms' if lms else ''}{'-author' if author else ''}",
         builder=builder,
         warningiserror=strict,
         keep_going=strict,
@@ -283,5 +286,10 @@ if __name__ == "__main__":
     parser.add_argument("--builder", default="html")
     parser.add_argument("--profile", default=DEFAULT_PROFILE)
     parser.add_argument("--lms", action="store_true")
+    parser.add_argument("--author", action="store_true", help="the author view (preview only)")
     ns = parser.parse_args()
-    sys.exit(_build_one(ns.root, ns.lang, ns.outdir, ns.strict, ns.builder, ns.profile, ns.lms))
+    sys.exit(
+        _build_one(
+            ns.root, ns.lang, ns.outdir, ns.strict, ns.builder, ns.profile, ns.lms, ns.author
+        )
+    )

@@ -178,6 +178,8 @@ def setup_scenario(app: Sphinx) -> None:
     app.add_config_value("waspada_scenarios", "../scenarios", "env", [str])
     app.add_config_value("waspada_help", "../help.yml", "env", [str])
     app.add_config_value("waspada_locales", "../locales", "env", [str])
+    # Set by `waspada preview` (python -m waspada.book.build --author); never in `waspada build`.
+    app.add_config_value("waspada_author_view", False, "env", [bool])
     app.add_node(
         scenario_node,
         html=(visit_scenario_html, depart_scenario_html),
