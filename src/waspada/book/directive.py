@@ -16,7 +16,8 @@ from ..assets import SCENARIO_CSS, player_script, script_json
 from ..i18n import language
 from ..i18n.catalogs import CODE_DOMAINS, po_path
 from ..payload import scenario_payload
-from ..scenario import Collection, load_collection
+from ..scenario import Collection, Service, load_collection
+from ..scenario.district import District, load_district
 from ..scenario.markup import plain
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,29 @@ def _collection(env: Any, sid: str) -> tuple[Collection, Path, Path]:
     return cache[key], path, help_file
 
 
+def district_of(env: Any, services: dict[str, Service]) -> District | None:
+    """The district this build is for (``waspada build --district``), or None.
+
+    The page depends on the district file, so editing it rebuilds the pages that show it.
+    ``waspada build`` refuses a district with errors before Sphinx starts; one broken since is
+    a warning here (a strict build fails on it) and the page shows the national services.
+    """
+    name = env.config.waspada_district
+    if not name:
+        return None
+    path = Path(name)
+    env.note_dependency(str(path))
+    cache: dict[Any, Any] = env.app.__dict__.setdefault("_waspada_cache", {})
+    key = ("district", str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    if key not in cache:
+        district, problems = load_district(path, services, display=f"districts/{path.name}")
+        for problem in problems:
+            if problem.is_error:
+                logger.warning(f"{problem}", type="waspada", subtype="district")
+        cache[key] = district
+    return cache[key]
+
+
 class ScenarioDirective(SphinxDirective):
     """Embed a playable scenario, compiled for the language of this build."""
 
@@ -103,6 +127,8 @@ class ScenarioDirective(SphinxDirective):
             lang=lang,
             locales_dir=locales,
             exit_url=self.env.config.waspada_quick_exit,
+            author=bool(self.env.config.waspada_author_view),
+            district=district_of(self.env, collection.services),
         )
         note_translations(self.env, locales, lang)
 
@@ -178,6 +204,9 @@ def setup_scenario(app: Sphinx) -> None:
     app.add_config_value("waspada_scenarios", "../scenarios", "env", [str])
     app.add_config_value("waspada_help", "../help.yml", "env", [str])
     app.add_config_value("waspada_locales", "../locales", "env", [str])
+    # `waspada build --district ID`: the district file, whose entries pages list first.
+    app.add_config_value("waspada_district", "", "env", [str])
+    app.add_config_value("waspada_district_name", "", "env", [str])
     # Set by `waspada preview` (python -m waspada.book.build --author); never in `waspada build`.
     app.add_config_value("waspada_author_view", False, "env", [bool])
     app.add_node(
