@@ -45,9 +45,18 @@ const PAYLOAD_FORMAT = 1;
  *   label: string, progress: number, result?: Result}} State
  */
 /**
+ * @typedef {{id: string, number: number, column: number, line: number, summary: string,
+ *   ending: string, targets: string[]}} MapNode  a node of the scenario map, in the map's order
+ */
+/**
+ * @typedef {{file: string, nodes: MapNode[]}} AuthorData
+ *   the author view's data: only in payloads built for `waspada preview`
+ */
+/**
  * @typedef {{format: number, lang: string, id: string, digest: string, title: string,
  *   summary: string, nodes: Record<string, NodeText>, states: State[],
- *   ui: Record<string, string>}} Payload
+ *   variables?: Record<string, {min: number, max: number}>,
+ *   ui: Record<string, string>, author?: AuthorData}} Payload
  */
 /**
  * @typedef {{digest?: string, route?: string[], tallies?: Record<string, number>[]}} PlayState
@@ -177,6 +186,9 @@ function render({ model, el }) {
 
   /** Set while a tally is typed, so that the input keeps its focus (no redraw). */
   let quiet = false;
+
+  /** The author view beside the player (preview builds only), or null. @type {HTMLElement | null} */
+  let authorPanel = null;
 
   /** @returns {{route: string[], tallies: Record<string, number>[]}} */
   function current() {
@@ -386,6 +398,20 @@ function render({ model, el }) {
       root.append(list);
     }
 
+    // Preview builds only: the map, the variables and the source line, beside the player.
+    if (payload.author) {
+      if (!authorPanel) {
+        authorPanel = h("aside", "wsp-author");
+        el.classList.add("wsp-authoring");
+        el.append(authorPanel);
+      }
+      renderAuthor(authorPanel, payload, path, large, commit);
+    } else if (authorPanel) {
+      authorPanel.remove();
+      authorPanel = null;
+      el.classList.remove("wsp-authoring");
+    }
+
     // Tell screen readers where the story is now, then put focus on the new text.
     const live = h("p", "wsp-sr");
     live.setAttribute("aria-live", "polite");
@@ -436,6 +462,8 @@ function render({ model, el }) {
     root.removeEventListener("keydown", onKey);
     if (!pageHasExit) document.removeEventListener("keydown", onEscape);
     root.remove();
+    if (authorPanel) authorPanel.remove();
+    el.classList.remove("wsp-authoring");
   };
 }
 
@@ -550,6 +578,200 @@ function renderEnding(ending, ui, result) {
     box.append(help);
   }
   return box;
+}
+
+const AUTHOR_LABEL = "Author view — preview only";
+
+/** @type {WeakMap<Payload, {parent: ([number, string] | null)[], depth: number[]}>} */
+const shortestRoutes = new WeakMap();
+
+/**
+ * For every state, the state before it and the choice made there on a shortest route from the
+ * start (breadth first over the payload's edges): the author view jumps along these routes.
+ * @param {Payload} payload
+ */
+function routeTree(payload) {
+  let tree = shortestRoutes.get(payload);
+  if (tree) return tree;
+  /** @type {([number, string] | null)[]} */
+  const parent = payload.states.map(() => null);
+  const depth = payload.states.map(() => -1);
+  depth[0] = 0;
+  const queue = [0];
+  for (let head = 0; head < queue.length; head += 1) {
+    const here = queue[head];
+    for (const [cid, target] of payload.states[here].choices) {
+      if (depth[target] !== -1) continue;
+      depth[target] = depth[here] + 1;
+      parent[target] = [here, cid];
+      queue.push(target);
+    }
+  }
+  tree = { parent, depth };
+  shortestRoutes.set(payload, tree);
+  return tree;
+}
+
+/**
+ * The choice ids of a shortest route from the start to state `index`.
+ * @param {Payload} payload @param {number} index @returns {string[]}
+ */
+function routeTo(payload, index) {
+  const { parent } = routeTree(payload);
+  const route = [];
+  for (let step = parent[index]; step; step = parent[step[0]]) route.unshift(step[1]);
+  return route;
+}
+
+/**
+ * The state to show for node `nid`: the one whose variables are closest to `values` (the same
+ * values when a route brings them there), then the one fewest choices from the start; -1 when
+ * no route reaches the node.
+ * @param {Payload} payload @param {string} nid @param {Record<string, number>} values
+ */
+function stateFor(payload, nid, values) {
+  const { depth } = routeTree(payload);
+  let best = -1;
+  let bestKey = [Infinity, Infinity];
+  payload.states.forEach((state, index) => {
+    if (state.node !== nid || depth[index] < 0) return;
+    let distance = 0;
+    for (const [name, value] of Object.entries(state.values)) {
+      distance += Math.abs(value - (values[name] ?? value));
+    }
+    const key = [distance, depth[index]];
+    if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
+      best = index;
+      bestKey = key;
+    }
+  });
+  return best;
+}
+
+/** @param {Record<string, number>} values */
+function valuesText(values) {
+  return Object.entries(values).map(([name, value]) => `${name} = ${value}`).join(", ");
+}
+
+/**
+ * The author view (preview builds only, never in a published book): where the story stands
+ * (node id, source file:line), the variables as they change, the situations a route can reach
+ * at this node, and the scenario map, whose every node is a button that jumps the player there.
+ * A jump follows a shortest route to that node, keeping the variables when some route gets
+ * there with them, so Back and the feedback behave as after real play. Its labels are English:
+ * it serves the course's authors, not its learners.
+ * @param {HTMLElement} panel
+ * @param {Payload} payload
+ * @param {number[]} path  state indices from the start to the current state
+ * @param {boolean} large  large-text mode
+ * @param {(route: string[]) => void} jump
+ */
+function renderAuthor(panel, payload, path, large, jump) {
+  const author = /** @type {AuthorData} */ (payload.author);
+  const index = path[path.length - 1];
+  const state = payload.states[index];
+  const before = path.length > 1 ? payload.states[path[path.length - 2]] : null;
+  const byId = new Map(author.nodes.map((node) => [node.id, node]));
+  const here = byId.get(state.node);
+  const reached = new Set(payload.states.map((s) => s.node));
+
+  panel.replaceChildren();
+  panel.lang = "en";
+  panel.classList.toggle("wsp-large", large);
+  panel.setAttribute("aria-label", AUTHOR_LABEL);
+  panel.append(h("p", "wsp-author-badge", AUTHOR_LABEL));
+
+  const where = h("dl", "wsp-author-where");
+  where.append(h("dt", "", "Node"), h("dd", "wsp-author-node-id", state.node));
+  const source = here && here.line ? `${author.file}:${here.line}` : author.file;
+  where.append(h("dt", "", "Source"), h("dd", "wsp-author-source", source));
+  panel.append(where);
+
+  const status = h("p", "wsp-author-status");
+  status.setAttribute("role", "status");
+
+  const names = Object.keys(state.values);
+  if (names.length) {
+    panel.append(h("p", "wsp-label", "Variables"));
+    const list = h("ul", "wsp-author-variables");
+    for (const name of names) {
+      const item = h("li");
+      item.dataset.wspVariable = name;
+      item.append(h("code", "", name), document.createTextNode(" = "));
+      item.append(h("strong", "wsp-author-value", String(state.values[name])));
+      const range = (payload.variables || {})[name];
+      if (range) item.append(h("span", "wsp-author-range", ` (${range.min}..${range.max})`));
+      if (before && before.values[name] !== state.values[name]) {
+        item.classList.add("wsp-author-changed");
+        item.append(h("span", "wsp-author-was", ` was ${before.values[name]}`));
+      }
+      list.append(item);
+    }
+    panel.append(list);
+    // Other values at this node: only those some route produces (the player can show no other).
+    const hereStates = [];
+    payload.states.forEach((s, i) => { if (s.node === state.node) hereStates.push(i); });
+    if (hereStates.length > 1) {
+      const label = h("p", "wsp-author-hint", "Values a route can bring to this node:");
+      label.id = `wsp-author-values-${payload.id}`;
+      const group = h("div", "wsp-author-situations");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-labelledby", label.id);
+      for (const other of hereStates) {
+        const button = /** @type {HTMLButtonElement} */ (
+          h("button", "wsp-author-situation", valuesText(payload.states[other].values)));
+        button.type = "button";
+        button.setAttribute("aria-pressed", String(other === index));
+        button.addEventListener("click", () => jump(routeTo(payload, other)));
+        group.append(button);
+      }
+      panel.append(label, group);
+    }
+  }
+
+  panel.append(h("p", "wsp-label", "Scenario map"));
+  panel.append(h("p", "wsp-author-hint", "Choose a node to jump there."));
+  const columns = h("ol", "wsp-author-map");
+  /** @type {Map<number, HTMLElement>} */
+  const lists = new Map();
+  for (const node of author.nodes) {
+    let list = lists.get(node.column);
+    if (!list) {
+      const column = h("li", "wsp-author-column");
+      column.append(h("p", "wsp-author-step", reached.has(node.id) ? `Step ${node.column + 1}` : "Not reached"));
+      list = h("ul");
+      column.append(list);
+      columns.append(column);
+      lists.set(node.column, list);
+    }
+    const item = h("li");
+    const button = /** @type {HTMLButtonElement} */ (h("button", "wsp-author-node"));
+    button.type = "button";
+    button.dataset.wspNode = node.id;
+    if (node.ending) button.classList.add(`wsp-author-ending-${node.ending}`);
+    const title = h("span", "wsp-author-name");
+    title.append(h("span", "wsp-author-number", String(node.number)), h("code", "", node.id));
+    button.append(title);
+    if (node.summary) button.append(h("span", "wsp-author-summary", node.summary));
+    const leads = node.targets
+      .map((target) => { const t = byId.get(target); return t ? `${t.number} ${t.id}` : target; })
+      .join(", ");
+    button.append(h("span", "wsp-author-leads",
+      node.ending ? `Ending: ${node.ending}` : `Leads to ${leads}`));
+    if (node.id === state.node) button.setAttribute("aria-current", "step");
+    if (!reached.has(node.id)) {
+      // Still focusable (aria-disabled, not disabled) so an author can find it and read why.
+      button.setAttribute("aria-disabled", "true");
+      button.addEventListener("click", () => {
+        status.textContent = `No route reaches ${node.id}: check the choices that should lead there.`;
+      });
+    } else {
+      button.addEventListener("click", () => jump(routeTo(payload, stateFor(payload, node.id, state.values))));
+    }
+    item.append(button);
+    list.append(item);
+  }
+  panel.append(columns, status);
 }
 
 export default { render };
