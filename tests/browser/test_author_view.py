@@ -1,0 +1,145 @@
+"""The author view of `waspada preview` (issue 18), in Chromium: the map beside the player, every
+node a button that jumps the player there, the variables and the node's source file:line."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from waspada.scenario import load_scenario
+from waspada.scenario.markup import plain
+
+from .conftest import VECTORS, axe_violations
+
+pytestmark = pytest.mark.browser
+
+SID = "broker-loan"  # 'lost' is only reached with debt >= 3: a jump must get the values right
+
+
+@pytest.fixture(scope="module")
+def author_book(tiny_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny course's English pages built as `waspada preview` builds them (--author)."""
+    out = tmp_path_factory.mktemp("author") / "html"
+    command = [sys.executable, "-m", "waspada.book.build", str(tiny_course), "en", str(out)]
+    result = subprocess.run(
+        [*command, "--profile", "full", "--author"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def node_line(sid: str, nid: str) -> int:
+    """The line of node ``nid`` in the scenario file, found in the text itself."""
+    lines = (VECTORS / f"{sid}.yml").read_text(encoding="utf-8").splitlines()
+    return lines.index(f"  {nid}:") + 1
+
+
+def open_page(page, book: Path, sid: str = SID) -> None:
+    page.goto((book / f"{sid}.html").as_uri())
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.locator(".wsp-author").wait_for()
+
+
+def where(page) -> tuple[str, dict, str, str]:
+    """(player's node, player's values, author view's node id, author view's source)."""
+    root = page.locator(".wsp-root")
+    return (
+        root.get_attribute("data-wsp-node"),
+        json.loads(root.get_attribute("data-wsp-values")),
+        page.locator(".wsp-author-node-id").text_content(),
+        page.locator(".wsp-author-source").text_content(),
+    )
+
+
+def test_map_lists_every_node_and_a_click_jumps_deep_into_the_story(page, author_book) -> None:
+    """Every node of the scenario is a focusable button in the labelled author view; clicking a
+    node three steps in shows its text in the player, its id and file:line, and the variables a
+    route there really has; Back then works as after play."""
+    scenario, _ = load_scenario(VECTORS / f"{SID}.yml")
+    open_page(page, author_book)
+    panel = page.locator(".wsp-author")
+    assert panel.locator(".wsp-author-badge").text_content() == "Author view — preview only"
+    buttons = panel.locator("button.wsp-author-node")
+    assert sorted(buttons.evaluate_all("bs => bs.map(b => b.dataset.wspNode)")) == sorted(
+        scenario.nodes
+    )
+    assert buttons.evaluate_all("bs => bs.every(b => b.tabIndex === 0 && !b.disabled)")
+    assert where(page) == (
+        "loan",
+        {"debt": 0},
+        "loan",
+        f"scenarios/{SID}.yml:{node_line(SID, 'loan')}",
+    )
+
+    panel.locator('[data-wsp-node="lost"]').click()
+    lost = plain(scenario.nodes["lost"].text)
+    assert page.locator(".wsp-root .wsp-text").inner_text().strip() == lost
+    assert where(page) == (
+        "lost",
+        {"debt": 3},
+        "lost",
+        f"scenarios/{SID}.yml:{node_line(SID, 'lost')}",
+    )
+    assert panel.locator('[data-wsp-variable="debt"] .wsp-author-value').text_content() == "3"
+    assert panel.locator('[aria-current="step"]').get_attribute("data-wsp-node") == "lost"
+
+    page.locator(".wsp-root .wsp-back").click()
+    assert where(page)[:3] == ("work", {"debt": 3}, "work")
+
+
+def test_keyboard_jump_and_variables_shown_as_they_change(page, author_book) -> None:
+    """A node is reached with the keyboard (focused, Enter); a choice made in the player then
+    shows the changed variable with its old value; another reachable value can be picked."""
+    open_page(page, author_book)
+    page.locator('.wsp-author [data-wsp-node="work"]').focus()
+    page.keyboard.press("Enter")
+    assert where(page)[:2] == ("work", {"debt": 1})  # the nearest values to the start's 0
+    page.locator('.wsp-root [data-wsp-choice="month"]').click()
+    debt = page.locator('.wsp-author [data-wsp-variable="debt"]')
+    assert re.fullmatch(r"debt = 2 \(0\.\.4\) was 1", debt.inner_text().strip())
+    assert "wsp-author-changed" in (debt.get_attribute("class") or "")
+    page.locator(".wsp-author-situation", has_text="debt = 4").click()
+    assert where(page)[:2] == ("work", {"debt": 4})
+    # At debt 4 the player offers neither 'pay off' nor 'run away', as the engine says.
+    offered = page.locator(".wsp-root .wsp-choice").evaluate_all(
+        "bs => bs.map(b => b.dataset.wspChoice)"
+    )
+    assert offered == ["month", "hotline"]
+
+
+def test_beside_the_player_when_wide_below_when_narrow(page, author_book) -> None:
+    """On a wide screen the author view sits right of the player, on a phone below it; both
+    pass axe-core (contrast included), in large-text mode too."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_page(page, author_book)
+    player = page.locator(".wsp-root").bounding_box()
+    panel = page.locator(".wsp-author").bounding_box()
+    assert panel["x"] >= player["x"] + player["width"] and abs(panel["y"] - player["y"]) < 40
+    assert axe_violations(page, ".wsp-author") == []
+    page.locator(".wsp-large-toggle").click()
+    assert "wsp-large" in (page.locator(".wsp-author").get_attribute("class") or "")
+    assert axe_violations(page, ".wsp-author") == []
+    page.locator(".wsp-large-toggle").click()
+    page.set_viewport_size({"width": 400, "height": 800})
+    player = page.locator(".wsp-root").bounding_box()
+    panel = page.locator(".wsp-author").bounding_box()
+    assert panel["y"] >= player["y"] + player["height"]
+    assert panel["x"] + panel["width"] <= 400
+
+
+def test_a_published_book_has_no_author_view(page, tiny_book) -> None:
+    """`waspada build` pages carry no author data and show no author view."""
+    page.goto((tiny_book / f"{SID}.html").as_uri())
+    page.locator(".wsp-root").wait_for()
+    assert page.locator(".wsp-author, .wsp-authoring").count() == 0
+    payload = json.loads(page.locator("script.wsp-payload").first.text_content() or "{}")
+    assert payload["id"] == SID and "author" not in payload
