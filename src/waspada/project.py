@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .profiles import DEFAULT_PROFILE, Profile, load_profiles
-from .scenario import Collection, Problem, load_collection
+from .scenario import Collection, Problem, Service, load_collection
 from .scenario._yaml import regular_file_problem
+from .scenario.district import District, load_district
 from .scenario.problems import Location, Severity, sort_problems
 
 
@@ -61,6 +62,10 @@ class Project:
         return self.root / "profiles.yml"
 
     @property
+    def districts_dir(self) -> Path:
+        return self.root / "districts"
+
+    @property
     def build_dir(self) -> Path:
         return self.root / "_build"
 
@@ -72,21 +77,24 @@ class Project:
         """A warning for each ``scenarios/*.yml`` entry that is not read, and why."""
         return self._scan()[1]
 
-    def _scan(self) -> tuple[list[Path], list[Problem]]:
+    def _scan(self, folder: Path | None = None) -> tuple[list[Path], list[Problem]]:
+        # districts/_template.yml is the form to copy, not a district.
+        passed_over = (".", "#", "_") if folder == self.districts_dir else (".", "#")
+        folder = folder or self.scenario_dir
         files: list[Path] = []
         problems: list[Problem] = []
         root = self.root.resolve()
-        for path in sorted([*self.scenario_dir.glob("*.yml"), *self.scenario_dir.glob("*.yaml")]):
+        for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
             # Hidden files and editors' lock and backup files (.#x.yml, #x.yml#, x.yml~) are
-            # not the author's scenarios: pass over them without a word.
-            if path.name.startswith((".", "#")) or path.name.endswith("~"):
+            # not the author's: pass over them without a word.
+            if path.name.startswith(passed_over) or path.name.endswith("~"):
                 continue
-            shown = f"{self.scenario_dir.name}/{path.name}"
+            shown = f"{folder.name}/{path.name}"
             why = None
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 why = (
                     "a link to a file outside the course; copy the file into "
-                    f"{self.scenario_dir.name}/ instead"
+                    f"{folder.name}/ instead"
                 )
             else:
                 problem = regular_file_problem(path, shown)
@@ -139,6 +147,34 @@ class Project:
                 f"unknown profile {', '.join(unknown)}; the course has: {', '.join(declared)} "
                 "(see profiles.yml)"
             )
+
+    def district_files(self) -> list[Path]:
+        """The district overlays to read: ``districts/<id>.yml``, never ``_template.yml``."""
+        return self._scan(self.districts_dir)[0]
+
+    def skipped_districts(self) -> list[Problem]:
+        """A warning for each ``districts/*.yml`` entry that is not read, and why."""
+        return self._scan(self.districts_dir)[1]
+
+    def district(self, district_id: str, services: dict[str, Service]) -> District:
+        """The district ``district_id`` names; ProjectError if there is none or it has errors."""
+        known = [p.stem for p in self.district_files()]
+        if district_id not in known:
+            where = f"{self.districts_dir.name}/{district_id}.yml"
+            have = f"the course has: {', '.join(known)}" if known else "the course has none yet"
+            raise ProjectError(
+                f"unknown district '{district_id}': there is no {where} ({have}); copy "
+                f"{self.districts_dir.name}/_template.yml to {where} and fill it in"
+            )
+        path = self.districts_dir / f"{district_id}.yml"
+        district, problems = load_district(
+            path, services, display=f"{self.districts_dir.name}/{path.name}"
+        )
+        errors = [p for p in problems if p.is_error]
+        if district is None or errors:
+            first = errors[0] if errors else f"{path.name} could not be read"
+            raise ProjectError(f"{first} (run 'waspada check' for every problem)")
+        return district
 
     def load(self, files: list[Path] | None = None) -> Collection:
         """Load the scenarios (all of them, or ``files``) with the help directory.

@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 
 from ..i18n import available_languages
+from ..i18n.ui import APP_MESSAGES, UI_CONTEXT
 from ..profiles import DEFAULT_PROFILE
 from ..project import Project, ProjectError
+from ..scenario.district import District
 
 PARALLEL_BUILDS = 2
 
@@ -24,15 +26,22 @@ def build_course(
     strict: bool = False,
     output: Path | None = None,
     lms: bool = False,
+    district: str | None = None,
 ) -> int:
-    """Build each wanted profile in each wanted language into ``output/<profile>/<lang>/``."""
+    """Build each wanted profile in each wanted language into ``output/<profile>/<lang>/``.
+
+    With ``district`` (an id of ``districts/<id>.yml``) the courses list that district's own
+    services first, and go to ``_build/html-<id>/`` unless ``output`` says otherwise.
+    """
     refuse_broken_translations(project, langs)
+    local = project.district(district, project.load([]).services) if district else None
     known = dict(available_languages(project.locales_dir))
     wanted = langs or list(known)
     chosen = profiles or project.profile_names()
     project.require_languages(wanted)
     project.require_profiles(chosen)
-    out = (output or project.build_dir / "html").resolve()
+    default = project.build_dir / (f"html-{local.id}" if local else "html")
+    out = (output or default).resolve()
     out.mkdir(parents=True, exist_ok=True)
     failed: list[str] = []
     began = time.monotonic()
@@ -58,6 +67,7 @@ def build_course(
                 profile,
                 *(["--strict"] if strict else []),
                 *(["--lms"] if lms else []),
+                *(["--district", local.id] if local else []),
             ]
             running.append((name, subprocess.Popen(command), time.monotonic()))
         time.sleep(0.2)
@@ -73,7 +83,11 @@ def build_course(
                 print(f"[{done}/{total}] {name} failed after {took:.0f} s (see above)", flush=True)
             else:
                 print(f"[{done}/{total}] {name} done in {took:.0f} s", flush=True)
-    write_chooser(out, project, known)
+    if local is not None:
+        from .card import write_contact_cards
+
+        write_contact_cards(out, project, local, wanted)
+    write_chooser(out, project, known, local)
     if failed:
         print(f"build failed for: {', '.join(failed)}", file=sys.stderr)
         return 1
@@ -125,11 +139,14 @@ def refuse_broken_translations(project: Project, langs: list[str] | None) -> Non
     )
 
 
-def write_chooser(out: Path, project: Project, known: dict[str, str]) -> None:
+def write_chooser(
+    out: Path, project: Project, known: dict[str, str], district: District | None = None
+) -> None:
     """A small page (no scripts, no external requests) listing the built courses and languages.
 
     Each course is named in each of its languages (profile titles are translated with the
     interface catalog), so a trainer finds "Kit sesi desa" as easily as "Village session kit".
+    A district build names the district and links its printable contact cards.
     """
     from ..i18n import translator
 
@@ -161,6 +178,30 @@ def write_chooser(out: Path, project: Project, known: dict[str, str]) -> None:
     </ul>
   </section>"""
         )
+    heading = "Waspada"
+    if district is not None:
+        heading = f"Waspada · {district.label}"
+        cards = [code for code in known if (out / "cards" / f"{code}.html").exists()]
+
+        def card_link(code: str) -> str:
+            label = translator(project.locales_dir, code)(UI_CONTEXT, APP_MESSAGES["contact_card"])
+            return (
+                f'      <li><a href="cards/{code}.html" hreflang="{code}" lang="{code}">'
+                f'{html.escape(known[code])}: <span class="course">{html.escape(label)}</span>'
+                "</a></li>"
+            )
+
+        links = "\n".join(card_link(code) for code in cards)
+        if cards:
+            sections.insert(
+                0,
+                f"""  <section>
+    <h2>{html.escape(APP_MESSAGES["contact_card"])}</h2>
+    <ul>
+{links}
+    </ul>
+  </section>""",
+            )
     (out / "index.html").write_text(
         f"""<!DOCTYPE html>
 <html lang="en">
@@ -169,7 +210,7 @@ def write_chooser(out: Path, project: Project, known: dict[str, str]) -> None:
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta http-equiv="Content-Security-Policy"
         content="default-src 'none'; style-src 'unsafe-inline'">
-  <title>Waspada: choose a course and a language / pilih kursus dan bahasa</title>
+  <title>{html.escape(heading)}: choose a course and a language / pilih kursus dan bahasa</title>
   <style>
     body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto;
            padding: 0 1rem; color: #1b1b1b; line-height: 1.5; }}
@@ -184,7 +225,7 @@ def write_chooser(out: Path, project: Project, known: dict[str, str]) -> None:
 </head>
 <body>
   <main>
-  <h1>Waspada</h1>
+  <h1>{html.escape(heading)}</h1>
   <p>Choose a course and a language. <span lang="id">Pilih kursus dan bahasa.</span></p>
 {chr(10).join(sections)}
   </main>
@@ -224,10 +265,17 @@ def _build_one(
     profile: str = DEFAULT_PROFILE,
     lms: bool = False,
     author: bool = False,
+    *,
+    work: Path | None = None,
+    compile_catalogs: bool = True,
+    district: str | None = None,
 ) -> int:
     """Run one Sphinx build through Jupyter Book's own entry point (in a fresh process).
 
     Each language gets its own process: Sphinx keeps translators in module-level state.
+    ``work`` holds the doctrees and compiled catalogs (default: the project's _build; `waspada
+    preview` gives its own, so it never disturbs `waspada build`); without
+    ``compile_catalogs`` the catalogs compiled there by an earlier build are used.
     """
     from jupyter_book.sphinx import build_sphinx
 
@@ -250,14 +298,22 @@ def _build_one(
         # `waspada preview` only: the author view of each scenario (never in a published build).
         "waspada_author_view": author,
     }
+    if district:  # waspada build --district (checked by build_course before this process)
+        from ..scenario.district import load_district
+
+        path = project.districts_dir / f"{district}.yml"
+        local, _problems = load_district(path, project.load([]).services)
+        overrides["waspada_district"] = str(path.resolve())
+        overrides["waspada_district_name"] = local.label if local else district
     languages = load_languages(project.locales_dir)
     if lang not in languages:  # the code names folders: only a declared, valid one will do
         print(f"unknown language '{lang}' (see locales/languages.yml)", file=sys.stderr)
         return 2
+    work = work or project.build_dir
     if lang != "en":
-        compiled = compile_book_catalogs(
-            project.locales_dir, languages[lang], project.build_dir / "locale"
-        )
+        compiled = work / "locale"
+        if compile_catalogs or not (compiled / lang).is_dir():
+            compile_book_catalogs(project.locales_dir, languages[lang], compiled)
         overrides["locale_dirs"] = [str(compiled)]
         overrides["gettext_auto_build"] = False
     result = build_sphinx(
@@ -266,9 +322,12 @@ def _build_one(
         noconfig=True,
         path_config=str(project.config_file),
         confoverrides=overrides,
-        doctreedir=project.build_dir
+        doctreedir=work
         / ".doctrees"
-        / f"{builder}-{profile}-{lang}{'-lms' if lms else ''}{'-author' if author else ''}",
+        / (
+            f"{builder}-{profile}-{lang}{'-lms' if lms else ''}{'-author' if author else ''}"
+            f"{f'-district-{district}' if district else ''}"
+        ),
         builder=builder,
         warningiserror=strict,
         keep_going=strict,
@@ -287,9 +346,18 @@ if __name__ == "__main__":
     parser.add_argument("--profile", default=DEFAULT_PROFILE)
     parser.add_argument("--lms", action="store_true")
     parser.add_argument("--author", action="store_true", help="the author view (preview only)")
+    parser.add_argument("--district", default=None, help="a district overlay's id")
     ns = parser.parse_args()
     sys.exit(
         _build_one(
-            ns.root, ns.lang, ns.outdir, ns.strict, ns.builder, ns.profile, ns.lms, ns.author
+            ns.root,
+            ns.lang,
+            ns.outdir,
+            ns.strict,
+            ns.builder,
+            ns.profile,
+            ns.lms,
+            ns.author,
+            district=ns.district,
         )
     )

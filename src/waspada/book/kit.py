@@ -31,10 +31,11 @@ from ..assets import DASHBOARD_JS, LMS_JS, script_json
 from ..i18n import translator
 from ..i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, serves_text
 from ..payload import scenario_payload
-from ..scenario import Collection, Translate, load_collection
+from ..scenario import Collection, Service, Translate, load_collection
+from ..scenario.compile import contact_label
 from ..scenario.help import find_contact, load_help
 from ..scenario.model import MODUS_NAMES
-from .directive import _collection, note_translations, static_dir
+from .directive import _collection, district_of, note_translations, static_dir
 from .scenario_map import draw_svg, route_list
 
 logger = logging.getLogger(__name__)
@@ -95,45 +96,60 @@ class HelpServicesDirective(SphinxDirective):
                 logger.warning(f"{problem}", location=self.get_location())
         wanted = self.arguments or list(services)
         tr = _translator(self.env)
-        brief = ["wsp-help-brief"] if "brief" in self.options else []
-        box = nodes.container(classes=["wsp-help-services", *brief])
-        for sid in wanted:
-            service = services.get(sid)
-            if service is None:
-                logger.warning(
-                    f"unknown help service '{sid}'; use one of: {', '.join(services)}",
-                    location=self.get_location(),
-                )
-                continue
-            ctx = f"help:{sid}"
-            item = nodes.container(classes=["wsp-help-service"])
-            name = nodes.paragraph(classes=["wsp-help-name"])
-            name += nodes.strong(text=tr(ctx, service.name))
-            item += name
-            numbers = nodes.paragraph(classes=["wsp-help-numbers"])
-            for index, contact in enumerate(service.contacts):
-                if index:
-                    numbers += nodes.Text(" · ")
-                numbers += nodes.Text(f"{tr(ctx, contact.label)}: ")
-                value = nodes.strong(text=contact.value)
-                if contact.href:
-                    link = nodes.reference("", "", refuri=contact.href)
-                    link += value
-                    numbers += link
-                else:
-                    numbers += value
-            if service.contacts:
-                item += numbers
-            if "brief" not in self.options:
-                item += nodes.paragraph(
-                    text=tr(ctx, service.description), classes=["wsp-help-desc"]
-                )
-            if service.serves:
-                item += nodes.paragraph(
-                    text=serves_text(service.serves, tr), classes=["wsp-help-serves"]
-                )
-            box += item
+        brief = "brief" in self.options
+        box = nodes.container(classes=["wsp-help-services", *(["wsp-help-brief"] if brief else [])])
+        unknown = [sid for sid in wanted if sid not in services]
+        for sid in unknown:
+            logger.warning(
+                f"unknown help service '{sid}'; use one of: {', '.join(services)}",
+                location=self.get_location(),
+            )
+        district = district_of(self.env, services)
+        # A district build lists the district's own entries first, then the national ones.
+        local = district.for_listing(self.arguments or None) if district else []
+        for service in [*local, *(services[sid] for sid in wanted if sid in services)]:
+            box += _service_item(service, tr, brief)
         return [box]
+
+
+def _service_item(service: Service, tr: Translate, brief: bool) -> nodes.container:
+    """One service of ``{help-services}``: name, numbers, description, whom it serves."""
+    ctx = service.message_context
+    item = nodes.container(
+        classes=["wsp-help-service", *(["wsp-help-local"] if service.local else [])]
+    )
+    name = nodes.paragraph(classes=["wsp-help-name"])
+    name += nodes.strong(text=service.name if service.local else tr(ctx, service.name))
+    item += name
+    for key, value in (("address", service.address), ("hours", service.hours)):
+        if value:
+            line = nodes.paragraph(classes=[f"wsp-help-{key}"])
+            line += nodes.Text(f"{tr(UI_CONTEXT, APP_MESSAGES[key])}: {value}")
+            item += line
+    numbers = nodes.paragraph(classes=["wsp-help-numbers"])
+    for index, contact in enumerate(service.contacts):
+        if index:
+            numbers += nodes.Text(" · ")
+        numbers += nodes.Text(f"{contact_label(service, contact.label, tr)}: ")
+        value = nodes.strong(text=contact.value)
+        if contact.href:
+            link = nodes.reference("", "", refuri=contact.href)
+            link += value
+            numbers += link
+        else:
+            numbers += value
+    if service.contacts:
+        item += numbers
+    if not brief and service.description:
+        item += nodes.paragraph(text=tr(ctx, service.description), classes=["wsp-help-desc"])
+    if service.serves:
+        item += nodes.paragraph(text=serves_text(service.serves, tr), classes=["wsp-help-serves"])
+    if service.local:
+        checked = tr(UI_CONTEXT, APP_MESSAGES["checked_by"]).format(
+            organisation=service.checked_by, date=service.checked
+        )
+        item += nodes.paragraph(text=checked, classes=["wsp-help-checked"])
+    return item
 
 
 class HelpContactRole(SphinxRole):

@@ -63,6 +63,10 @@ def _page_context(
     title = app.config.waspada_profile_title
     if title:  # the course this build is (profiles.yml), in the page's language
         context["course_title"] = _translate(app, title, f"profile:{app.config.waspada_profile}")
+    district = app.config.waspada_district_name
+    if district:  # waspada build --district: the header names the district too
+        course = context.get("course_title")
+        context["course_title"] = f"{course} · {district}" if course else district
     if "body" not in context:
         return
     languages = _languages(app)

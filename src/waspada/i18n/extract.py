@@ -23,6 +23,7 @@ YAML file, and a translator comment saying what the text is.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
 from typing import IO, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -187,3 +188,29 @@ def extract_help(
                     (ctx, value),
                     [f"help service '{sid}': label before a phone number"],
                 )
+
+
+def extract_district(
+    fileobj: IO[bytes],
+    keywords: Collection[str],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Iterator[Extracted]:
+    """Yield the descriptions and contact labels of ``districts/<id>.yml``, in the context
+    ``district:<id>:<entry>``. Names, addresses, hours and numbers stay as the district wrote
+    them, so they are not offered for translation. The district id is the file's name."""
+    district = options.get("district") or Path(getattr(fileobj, "name", "district")).stem
+    top = _items(_read(fileobj))
+    for section in ("offices", "services"):
+        for eid, spec_node in _items(top.get(section)).items():
+            spec = _items(spec_node)
+            ctx = f"district:{district}:{eid}"
+            about = (
+                f"district '{district}', {'office' if section == 'offices' else 'service'} '{eid}'"
+            )
+            yield from _fields(spec, {"description": "what it does"}, ctx, about)
+            for contact in _sequence(spec.get("contacts")):
+                label = _items(contact).get("label")
+                value = _text(label)
+                if value and label is not None:
+                    yield _line(label), PGETTEXT, (ctx, value), [f"{about}: label before a contact"]

@@ -7,6 +7,7 @@ messages. ``{number}`` in ``step_label`` is filled in by the compiler, never by 
 from __future__ import annotations
 
 from ..scenario import Translate, no_translation
+from ..scenario.compile import CONTACT_CONTEXT as CONTACT_CONTEXT  # help.yml's labels, shared
 
 UI_CONTEXT = "ui"
 
@@ -72,6 +73,18 @@ APP_MESSAGES: dict[str, str] = {
         "This device has opened many pages in a short time. Please wait a minute, then try again."
     ),
     "try_again": "Try again",
+    # District overlays (districts/<id>.yml): a district's own offices and services.
+    "address": "Address",
+    "hours": "Opening hours",
+    "checked_by": "Checked by {organisation} on {date}",
+    "district_services": "In {district}",
+    "contact_card": "Contact card",
+    "contact_card_title": "Help is near: {district}",
+    "contact_card_intro": (
+        "For you, or for someone you know who was deceived, is held or is afraid. In danger now: "
+        "call the police."
+    ),
+    "contact_card_print": "Print this page on A4: it holds two cards; cut along the line.",
     "scenario": "Scenario",
     "audience": "For",
     "methods": "Methods it teaches",

@@ -166,7 +166,16 @@ def add_export_html(formats: argparse._SubParsersAction) -> None:  # type: ignor
         help="where to write (default: <id>.<lang>.html; - for standard output)",
     )
     page.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    _district_arg(page)
     page.set_defaults(func=cmd_export_html, command="export html")
+
+
+def _district_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--district",
+        metavar="ID",
+        help="list this district's own services first on every ending (districts/ID.yml)",
+    )
 
 
 EXPORT_KOLIBRI_HELP = """\
@@ -208,6 +217,7 @@ def _package_args(parser: argparse.ArgumentParser, *, lists: bool) -> None:
         "-o", "--output", type=Path, default=None, metavar="DIR",
         help="folder for the zip files (default: _build/export/<format>)",
     )  # fmt: skip
+    _district_arg(parser)
 
 
 def add_export_packages(formats: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -274,7 +284,14 @@ def cmd_export_html(args: argparse.Namespace) -> int:
         project.require_languages([args.lang])
     elif args.lang != "en":
         raise CommandError(f"unknown language {args.lang}; outside a course there is only en")
-    payload = scenario_payload(scenario, services, lang=args.lang, locales_dir=locales)
+    district = None
+    if args.district:
+        if project is None:
+            raise CommandError("--district needs a course folder (with districts/)")
+        district = project.district(args.district, services)
+    payload = scenario_payload(
+        scenario, services, lang=args.lang, locales_dir=locales, district=district
+    )
     data = standalone_html(payload).encode("utf-8")
     if args.output == "-":  # the Unix convention: the page to standard output, the news to stderr
         sys.stdout.flush()
@@ -282,7 +299,8 @@ def cmd_export_html(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         print(f"wrote the page to standard output: {_size(data)}", file=sys.stderr)
         return 0
-    output = Path(args.output) if args.output else Path(f"{scenario.id}.{args.lang}.html")
+    default = f"{scenario.id}.{args.lang}{_suffix(args, '.')}.html"
+    output = Path(args.output) if args.output else Path(default)
     shown = _write_new(output, data, args.force)
     print(f"wrote {shown}: {_size(data)}; it plays opened from disk, with no other file")
     return 0
@@ -452,6 +470,13 @@ def cmd_export_twee(args: argparse.Namespace) -> int:
     return 0
 
 
+def _suffix(args: argparse.Namespace, sep: str = "-") -> str:
+    """Output names carry the district (waspada-village-id-lombok-timur.zip), so a district's
+    package is never taken for the national one."""
+    district = getattr(args, "district", None)
+    return f"{sep}{district}" if district else ""
+
+
 def _split(values: list[str] | None) -> list[str] | None:
     items = [v for item in values or [] for v in item.split(",") if v]
     return items or None
@@ -476,8 +501,11 @@ def _build_for_export(
     """Build the wanted profiles and languages for a package; return the site and zip folders."""
     from ..book.build import build_course
 
-    site = project.build_dir / "export" / f"{fmt}-site"
-    code = build_course(project, langs, profiles=profiles, output=site, lms=fmt == "scorm")
+    district = getattr(args, "district", None)
+    site = project.build_dir / "export" / f"{fmt}-site{f'-{district}' if district else ''}"
+    code = build_course(
+        project, langs, profiles=profiles, output=site, lms=fmt == "scorm", district=district
+    )
     if code:
         raise CommandError("the course did not build (see above); nothing was packaged")
     out = args.output or project.build_dir / "export" / fmt
@@ -497,7 +525,7 @@ def cmd_export_kolibri(args: argparse.Namespace) -> int:
     site, out = _build_for_export(args, project, "kolibri", profiles, langs)
     for profile in profiles:
         for lang in langs:
-            target = out / f"waspada-{profile}-{lang}.zip"
+            target = out / f"waspada-{profile}-{lang}{_suffix(args)}.zip"
             count = zip_folder(site / profile / lang, target)
             print(f"wrote {_shown(target)}: {count} files, {target.stat().st_size / 1024:.0f} KB")
     written = len(profiles) * len(langs)
@@ -542,7 +570,7 @@ def cmd_export_scorm(args: argparse.Namespace) -> int:
         [name for name in course_files(folder) if name != "imsmanifest.xml"],
     )
     (folder / "imsmanifest.xml").write_text(manifest, encoding="utf-8")
-    target = out / f"waspada-{profile.name}-{args.lang}-scorm12.zip"
+    target = out / f"waspada-{profile.name}-{args.lang}{_suffix(args)}-scorm12.zip"
     count = zip_folder(folder, target)
     print(
         f"wrote {_shown(target)}: SCORM 1.2, {len(scos)} module{'s' * (len(scos) != 1)} "

@@ -93,7 +93,7 @@ def compile_scenario(
                 "title": tr(ctx, e.title) or ui.get(f"ending_{e.kind}", e.kind),
                 "debrief": blocks(ctx, e.debrief),
                 "messages": [render_inline(tr(ctx, m)) for m in e.messages],
-                "help": [_service(services[h], translate) for h in e.help if h in services],
+                "help": [service_payload(services[h], translate) for h in e.help if h in services],
             }
         nodes[node.id] = entry
 
@@ -155,16 +155,33 @@ def compile_scenario(
     }
 
 
-def _service(service: Service, translate: Translate) -> dict[str, Any]:
-    ctx = f"help:{service.id}"
+def service_payload(
+    service: Service, translate: Translate, labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A help service as an ending shows it. A district's entry (``service.local``) keeps its
+    name as written and shows its address and opening hours first, as lines labelled with
+    ``labels["address"]`` and ``labels["hours"]``."""
+    ctx = service.message_context
+    contacts = [
+        {
+            "kind": c.kind,
+            "label": contact_label(service, c.label, translate),
+            "value": c.value,
+            "href": c.href,
+        }
+        for c in service.contacts
+    ]
+    labels = labels or {}
+    for kind, value in (("hours", service.hours), ("address", service.address)):
+        if value:
+            contacts.insert(
+                0, {"kind": kind, "label": labels.get(kind, kind), "value": value, "href": ""}
+            )
     return {
         "id": service.id,
-        "name": translate(ctx, service.name),
-        "description": translate(ctx, service.description),
-        "contacts": [
-            {"kind": c.kind, "label": translate(ctx, c.label), "value": c.value, "href": c.href}
-            for c in service.contacts
-        ],
+        "name": service.name if service.local else translate(ctx, service.name),
+        "description": translate(ctx, service.description) if service.description else "",
+        "contacts": contacts,
         "checked": service.checked,
     }
 
@@ -207,11 +224,26 @@ def translate_scenario(scenario: Scenario, translate: Translate) -> Scenario:
     )
 
 
+# help.yml's contact labels, extracted once more in this context (see i18n.ui.CONTACT_CONTEXT).
+CONTACT_CONTEXT = "contact"
+
+
+def contact_label(service: Service, label: str, translate: Translate) -> str:
+    """A contact's label, translated; a district's label without a translation of its own
+    borrows help.yml's ("Call" is "Telepon" wherever it is written)."""
+    text = translate(service.message_context, label)
+    if service.local and text == label:
+        text = translate(CONTACT_CONTEXT, label)
+    return text
+
+
 def translate_service(service: Service, translate: Translate) -> Service:
-    ctx = f"help:{service.id}"
+    ctx = service.message_context
     return replace(
         service,
-        name=translate(ctx, service.name),
-        description=translate(ctx, service.description),
-        contacts=tuple(replace(c, label=translate(ctx, c.label)) for c in service.contacts),
+        name=service.name if service.local else translate(ctx, service.name),
+        description=translate(ctx, service.description) if service.description else "",
+        contacts=tuple(
+            replace(c, label=contact_label(service, c.label, translate)) for c in service.contacts
+        ),
     )

@@ -22,6 +22,7 @@ class Contact:
     kind: str
     label: str
     value: str
+    location: Location = field(default=Location(""), compare=False, repr=False)
 
     @property
     def href(self) -> str:
@@ -41,6 +42,21 @@ class Service:
     checked: str
     location: Location = field(default=Location(""), compare=False, repr=False)
     serves: tuple[str, ...] = ()  # whom the service is for (model.SERVES)
+    # A district's own entries (districts/<id>.yml) also have these; help.yml's do not.
+    address: str = ""
+    hours: str = ""
+    checked_by: str = ""  # an organisation, never a person's name
+    context: str = ""  # the gettext context of its texts; help:<id> when empty
+
+    @property
+    def local(self) -> bool:
+        """An entry of a district overlay (its name and address are never translated)."""
+        return self.context.startswith("district:")
+
+    @property
+    def message_context(self) -> str:
+        """The context its name, description and labels are translated in."""
+        return self.context or f"help:{self.id}"
 
     def serves_any(self, wanted: tuple[str, ...]) -> bool:
         return any(value in self.serves for value in wanted)
@@ -67,39 +83,18 @@ def load_help(
             continue
         serves: tuple[str, ...] = ()
         if "serves" in spec:
-            serves = _serves(r, sid, spec["serves"][1])
+            serves = read_serves(r, sid, spec["serves"][1])
         else:
             r.error(
                 value_node,
                 f"service '{sid}' does not say whom it serves; add 'serves: [...]' with values "
                 f"from: {', '.join(SERVES)}",
             )
-        contacts: list[Contact] = []
-        for item in (
-            r.sequence(spec["contacts"][1], f"the contacts of '{sid}'") or []
+        contacts = (
+            read_contacts(r, sid, spec["contacts"][1], f"the contacts of '{sid}'")
             if "contacts" in spec
             else []
-        ):
-            c = r.mapping(
-                item,
-                f"a contact of '{sid}'",
-                allowed=("kind", "label", "value"),
-                required=("kind", "label", "value"),
-            )
-            if not c or len(c) != 3:
-                continue
-            kind, label, value = (
-                r.text(c[k][1], f"the {k} of a contact of '{sid}'")
-                for k in ("kind", "label", "value")
-            )
-            if kind and kind not in CONTACT_KINDS:
-                r.error(
-                    c["kind"][1],
-                    f"unknown contact kind '{kind}'; use one of: {', '.join(CONTACT_KINDS)}",
-                )
-                continue
-            if kind and label and value:
-                contacts.append(Contact(kind, label, value))
+        )
         sources = [
             r.text(s, f"a source of '{sid}'")
             for s in r.sequence(spec["sources"][1], f"the sources of '{sid}'", allow_scalar=True)
@@ -129,7 +124,33 @@ def load_help(
     return services, r.problems
 
 
-def _serves(r: Reader, sid: str, node: YamlNode) -> tuple[str, ...]:
+def read_contacts(r: Reader, sid: str, node: YamlNode, what: str) -> list[Contact]:
+    """A ``contacts:`` list of ``{kind, label, value}`` mappings (help.yml, district files)."""
+    contacts: list[Contact] = []
+    for item in r.sequence(node, what) or []:
+        c = r.mapping(
+            item,
+            f"a contact of '{sid}'",
+            allowed=("kind", "label", "value"),
+            required=("kind", "label", "value"),
+        )
+        if not c or len(c) != 3:
+            continue
+        kind, label, value = (
+            r.text(c[k][1], f"the {k} of a contact of '{sid}'") for k in ("kind", "label", "value")
+        )
+        if kind and kind not in CONTACT_KINDS:
+            r.error(
+                c["kind"][1],
+                f"unknown contact kind '{kind}'; use one of: {', '.join(CONTACT_KINDS)}",
+            )
+            continue
+        if kind and label and value:
+            contacts.append(Contact(kind, label, value, r.loc(c["value"][1])))
+    return contacts
+
+
+def read_serves(r: Reader, sid: str, node: YamlNode) -> tuple[str, ...]:
     """``serves: [woman, child]``: known values only, so the ending check can rely on them."""
     out: list[str] = []
     items = r.sequence(node, f"the serves list of '{sid}'", allow_scalar=True) or []
