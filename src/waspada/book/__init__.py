@@ -28,4 +28,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_kit(app)
     setup_languages(app)
     setup_theme(app)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": __version__,
+        # Raised when what a page's doctree records changes (2: each page depends on its
+        # catalogs), so Sphinx reads every page once again instead of trusting old doctrees.
+        "env_version": 2,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

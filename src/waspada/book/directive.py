@@ -40,6 +40,25 @@ def note_translations(env: Any, locales: Path, lang: str) -> None:
                 env.note_dependency(str(catalog))
 
 
+def _note_page_catalogs(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Make a page depend on its own catalog (``<domain>.po``) in each language of the chain.
+
+    Sphinx notes a dependency on a compiled ``.mo`` only where it finds ``.po`` files beside
+    it, and `waspada build` compiles merged ``.mo`` files alone: without this an edited
+    translation of a chapter never reached an incremental build's page."""
+    lang = app.config.language or "en"
+    if lang == "en":
+        return
+    from sphinx.util.i18n import docname_to_domain
+
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    locales = Path(app.srcdir, app.config.waspada_locales).resolve()
+    for code in language(locales, lang).chain:
+        catalog = po_path(locales, code, domain)
+        if catalog.is_file():
+            app.env.note_dependency(str(catalog))
+
+
 class scenario_node(nodes.General, nodes.Element):
     """A scenario in a page; ``payload`` holds the compiled JSON, children the text fallback."""
 
@@ -220,3 +239,4 @@ def setup_scenario(app: Sphinx) -> None:
     app.add_directive("scenario", ScenarioDirective)
     app.connect("html-page-context", _add_assets)
     app.connect("build-finished", _write_assets)
+    app.connect("source-read", _note_page_catalogs)
