@@ -299,3 +299,14 @@ def test_unknown_district_without_any_district_files(tmp_path):
     write_scenario(tmp_path, MINIMAL)
     with pytest.raises(ProjectError, match="the course has none yet"):
         Project(tmp_path).district("contoh", NATIONAL)
+
+
+def test_a_number_typed_into_a_district_description_is_an_error(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "cannot go home safely.", "cannot go home safely. Call 0376-555-0199."
+    )
+    course = course_with_district(tmp_path, text)
+    result = waspada("check", cwd=course)
+    assert result.returncode == 1
+    assert "districts/contoh.yml:" in result.stderr
+    assert "the district's text has the phone number '0376-555-0199' typed in" in result.stderr

@@ -44,6 +44,12 @@ def check_numbers(project: Project, services: Mapping[str, Service]) -> list[Pro
         lines = project.help_file.read_text(encoding="utf-8", errors="replace").splitlines()
         text = "\n".join("" if "value:" in line else line for line in lines)
         problems += _typed(text, _shown(project, project.help_file), "the help text", _HELP_FIX)
+    for path in project.district_files():  # the same for a district's names and descriptions
+        if _readable(project, path):
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            skip = ("value:", "hours:", "checked:")  # numbers, opening hours and dates
+            text = "\n".join("" if any(k in line for k in skip) else line for line in lines)
+            problems += _typed(text, _shown(project, path), "the district's text", _HELP_FIX)
     problems += _catalogs(project)
     return problems
 
