@@ -98,7 +98,8 @@ def test_map_lists_every_node_and_a_click_jumps_deep_into_the_story(page, author
 
 def test_keyboard_jump_and_variables_shown_as_they_change(page, author_book) -> None:
     """A node is reached with the keyboard (focused, Enter); a choice made in the player then
-    shows the changed variable with its old value; another reachable value can be picked."""
+    shows the changed variable with its old value; another reachable value can be picked, and
+    a jump keeps the values as near as a route allows."""
     open_page(page, author_book)
     page.locator('.wsp-author [data-wsp-node="work"]').focus()
     page.keyboard.press("Enter")
@@ -114,6 +115,9 @@ def test_keyboard_jump_and_variables_shown_as_they_change(page, author_book) -> 
         "bs => bs.map(b => b.dataset.wspChoice)"
     )
     assert offered == ["month", "hotline"]
+    # Home is reached with debt 1 or 2: from debt 4 the jump keeps the nearest, 2.
+    page.locator('.wsp-author [data-wsp-node="home"]').click()
+    assert where(page)[:2] == ("home", {"debt": 2})
 
 
 def test_beside_the_player_when_wide_below_when_narrow(page, author_book) -> None:
@@ -143,3 +147,50 @@ def test_a_published_book_has_no_author_view(page, tiny_book) -> None:
     assert page.locator(".wsp-author, .wsp-authoring").count() == 0
     payload = json.loads(page.locator("script.wsp-payload").first.text_content() or "{}")
     assert payload["id"] == SID and "author" not in payload
+
+
+MANY_VALUES = """async () => {
+  const module = await import(URL.createObjectURL(
+    new Blob([window.WSP_SCENARIO_SOURCE], {type: "text/javascript"})));
+  const text = (t) => [{p: [["", t]]}];
+  const states = Array.from({length: 30}, (_, n) => ({
+    node: "a", values: {n}, choices: n < 29 ? [["up", n + 1]] : [], label: "", progress: 0}));
+  const payload = {
+    format: 1, lang: "en", id: "many", digest: "x", title: "Many", summary: "", ui: {},
+    variables: {n: {min: 0, max: 29}}, states,
+    nodes: {a: {text: text("A"), notes: null, prompt: null,
+                choices: {up: {label: [["", "Up"]], feedback: null}}}},
+    author: {file: "scenarios/many.yml", nodes: [
+      {id: "a", number: 1, column: 0, line: 7, summary: "A", ending: "", targets: ["a"]}]},
+  };
+  const data = {payload, state: {}, mode: "learner", large_text: false};
+  const handlers = {};
+  const model = {
+    get: (k) => data[k], set: (k, v) => { data[k] = v; },
+    on: (e, f) => { (handlers[e] = handlers[e] || []).push(f); }, off: () => {},
+    save_changes: () => (handlers["change:state"] || []).forEach((f) => f()),
+  };
+  const el = document.createElement("div");
+  el.id = "many";
+  document.body.append(el);
+  module.default.render({model, el});
+}"""
+
+
+def test_values_offered_at_a_node_are_the_nearest_few(page, author_book) -> None:
+    """A node a route reaches with 30 different values offers the 24 nearest to the current
+    ones as buttons, never hundreds."""
+    open_page(page, author_book)
+    page.evaluate(MANY_VALUES)
+    situations = page.locator("#many .wsp-author-situation")
+
+    def offered() -> list[str]:
+        return situations.evaluate_all("bs => bs.map(b => b.textContent)")
+
+    assert offered() == [f"n = {n}" for n in range(24)]
+    situations.filter(has_text=re.compile(r"^n = 23$")).click()
+    assert page.locator("#many .wsp-root").get_attribute("data-wsp-values") == '{"n":23}'
+    assert offered() == [f"n = {n}" for n in range(6, 30)]
+    assert page.locator('#many .wsp-author-situation[aria-pressed="true"]').text_content() == (
+        "n = 23"
+    )

@@ -581,6 +581,7 @@ function renderEnding(ending, ui, result) {
 }
 
 const AUTHOR_LABEL = "Author view — preview only";
+const MAX_SITUATIONS = 24; // buttons for other values at the current node, at most
 
 /** @type {WeakMap<Payload, {parent: ([number, string] | null)[], depth: number[]}>} */
 const shortestRoutes = new WeakMap();
@@ -673,7 +674,6 @@ function renderAuthor(panel, payload, path, large, jump) {
   const before = path.length > 1 ? payload.states[path[path.length - 2]] : null;
   const byId = new Map(author.nodes.map((node) => [node.id, node]));
   const here = byId.get(state.node);
-  const reached = new Set(payload.states.map((s) => s.node));
 
   panel.replaceChildren();
   panel.lang = "en";
@@ -686,9 +686,6 @@ function renderAuthor(panel, payload, path, large, jump) {
   const source = here && here.line ? `${author.file}:${here.line}` : author.file;
   where.append(h("dt", "", "Source"), h("dd", "wsp-author-source", source));
   panel.append(where);
-
-  const status = h("p", "wsp-author-status");
-  status.setAttribute("role", "status");
 
   const names = Object.keys(state.values);
   if (names.length) {
@@ -709,8 +706,17 @@ function renderAuthor(panel, payload, path, large, jump) {
     }
     panel.append(list);
     // Other values at this node: only those some route produces (the player can show no other).
+    /** @type {number[]} */
     const hereStates = [];
     payload.states.forEach((s, i) => { if (s.node === state.node) hereStates.push(i); });
+    if (hereStates.length > MAX_SITUATIONS) {
+      // Many variables: the nearest values first, and no more buttons than a person can scan.
+      const gap = (/** @type {number} */ i) => Object.entries(payload.states[i].values)
+        .reduce((sum, [name, value]) => sum + Math.abs(value - state.values[name]), 0);
+      hereStates.sort((x, y) => gap(x) - gap(y) || x - y);
+      hereStates.length = MAX_SITUATIONS;
+      hereStates.sort((x, y) => x - y);
+    }
     if (hereStates.length > 1) {
       const label = h("p", "wsp-author-hint", "Values a route can bring to this node:");
       label.id = `wsp-author-values-${payload.id}`;
@@ -738,7 +744,7 @@ function renderAuthor(panel, payload, path, large, jump) {
     let list = lists.get(node.column);
     if (!list) {
       const column = h("li", "wsp-author-column");
-      column.append(h("p", "wsp-author-step", reached.has(node.id) ? `Step ${node.column + 1}` : "Not reached"));
+      column.append(h("p", "wsp-author-step", `Step ${node.column + 1}`));
       list = h("ul");
       column.append(list);
       columns.append(column);
@@ -759,19 +765,15 @@ function renderAuthor(panel, payload, path, large, jump) {
     button.append(h("span", "wsp-author-leads",
       node.ending ? `Ending: ${node.ending}` : `Leads to ${leads}`));
     if (node.id === state.node) button.setAttribute("aria-current", "step");
-    if (!reached.has(node.id)) {
-      // Still focusable (aria-disabled, not disabled) so an author can find it and read why.
-      button.setAttribute("aria-disabled", "true");
-      button.addEventListener("click", () => {
-        status.textContent = `No route reaches ${node.id}: check the choices that should lead there.`;
-      });
-    } else {
-      button.addEventListener("click", () => jump(routeTo(payload, stateFor(payload, node.id, state.values))));
-    }
+    // Validation refuses a node no route shows, so every node has a state to jump to.
+    button.addEventListener("click", () => {
+      const target = stateFor(payload, node.id, state.values);
+      if (target >= 0) jump(routeTo(payload, target));
+    });
     item.append(button);
     list.append(item);
   }
-  panel.append(columns, status);
+  panel.append(columns);
 }
 
 export default { render };
