@@ -97,11 +97,15 @@ def test_map_lists_every_node_and_a_click_jumps_deep_into_the_story(page, author
 
 
 def test_keyboard_jump_and_variables_shown_as_they_change(page, author_book) -> None:
-    """A node is reached with the keyboard (focused, Enter); a choice made in the player then
+    """A node is reached with the keyboard (Tab to it, Enter); a choice made in the player then
     shows the changed variable with its old value; another reachable value can be picked, and
     a jump keeps the values as near as a route allows."""
     open_page(page, author_book)
-    page.locator('.wsp-author [data-wsp-node="work"]').focus()
+    page.locator('.wsp-author [data-wsp-node="loan"]').focus()
+    page.keyboard.press("Tab")  # to the next node of the map, 'work'
+    focused = "document.activeElement"
+    assert page.evaluate(f"{focused}.dataset.wspNode") == "work"
+    assert page.evaluate(f"getComputedStyle({focused}).outlineStyle") == "solid"  # focus shows
     page.keyboard.press("Enter")
     assert where(page)[:2] == ("work", {"debt": 1})  # the nearest values to the start's 0
     page.locator('.wsp-root [data-wsp-choice="month"]').click()
@@ -118,6 +122,18 @@ def test_keyboard_jump_and_variables_shown_as_they_change(page, author_book) -> 
     # Home is reached with debt 1 or 2: from debt 4 the jump keeps the nearest, 2.
     page.locator('.wsp-author [data-wsp-node="home"]').click()
     assert where(page)[:2] == ("home", {"debt": 2})
+
+
+def test_hostile_text_in_the_map_is_text(page, author_book, requests_seen) -> None:
+    """The map's summaries show a scenario's markup literally: nothing from it runs or loads."""
+    open_page(page, author_book, "hostile-text")
+    panel = page.locator(".wsp-author")
+    assert "<img src=x" in panel.locator('[data-wsp-node="a"]').inner_text()
+    panel.locator('[data-wsp-node="b"]').click()
+    assert page.locator(".wsp-root").get_attribute("data-wsp-node") == "b"
+    assert panel.locator("img, script, svg, iframe, style, b").count() == 0
+    assert page.evaluate("window.__pwned === undefined")
+    assert requests_seen.external() == []
 
 
 def test_beside_the_player_when_wide_below_when_narrow(page, author_book) -> None:
