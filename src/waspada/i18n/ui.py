@@ -77,9 +77,8 @@ APP_MESSAGES: dict[str, str] = {
     "address": "Address",
     "hours": "Opening hours",
     "checked_by": "Checked by {organisation} on {date}",
-    "district_services": "In {district}",
     "contact_card": "Contact card",
-    "contact_card_title": "Help is near: {district}",
+    "contact_card_title": "Where to get help: {district}",
     "contact_card_intro": (
         "For you, or for someone you know who was deceived, is held or is afraid. In danger now: "
         "call the police."
