@@ -399,6 +399,59 @@ def test_languages_yml_fallbacks_status_and_cldr_are_checked(tmp_path: Path) -> 
     assert list(load_languages(locales)) == ["en", "id"]
 
 
+def test_a_register_per_addressee_is_read_and_a_single_text_still_works(tmp_path: Path) -> None:
+    """languages.yml states how to write for adults, pupils and speech in stories; a language
+    that states one register for everyone keeps it for each addressee."""
+    locales = make_locales(tmp_path)
+    (locales / "languages.yml").write_text(
+        "languages:\n"
+        "  id:\n"
+        "    {english: Indonesian, native: Bahasa Indonesia, fallback: [en], cldr: id,"
+        " status: reviewed, register: Baku; Anda for the reader.}\n"
+        "  jv:\n"
+        "    english: Javanese\n    native: Basa Jawa\n    fallback: [id, en]\n"
+        "    cldr: jv\n    status: draft\n"
+        "    register:\n"
+        "      adult: Krama, panjenengan.\n"
+        "      pupil: Krama, panjenengan and kita.\n"
+        "      dialogue: >-\n        Ngoko between peers,\n        krama to elders.\n"
+    )
+    assert languages_problems(locales) == []
+    languages = load_languages(locales)
+    jv = languages["jv"]
+    assert jv.register_for("pupil") == "Krama, panjenengan and kita."
+    assert jv.register_for("dialogue") == "Ngoko between peers, krama to elders."
+    assert dict(languages["id"].register) == dict.fromkeys(
+        ("adult", "pupil", "dialogue"), "Baku; Anda for the reader."
+    )
+    assert languages["en"].register_for("adult") == ""
+
+
+def test_an_unknown_or_missing_addressee_in_a_register_is_named_with_its_line(
+    tmp_path: Path,
+) -> None:
+    """A misspelt addressee is an error at its line, with the allowed keys; so is a missing
+    one; the language is left out until the file is fixed, as with the loader's other errors."""
+    locales = make_locales(tmp_path)
+    (locales / "languages.yml").write_text(
+        "languages:\n"
+        "  id:\n"
+        "    english: Indonesian\n    native: Bahasa Indonesia\n    fallback: [en]\n"
+        "    cldr: id\n    status: draft\n"
+        "    register:\n"
+        "      adult: Baku.\n"
+        "      pupils: Baku, kamu.\n"
+        "      dialogue: Sehari-hari.\n"
+    )
+    assert languages_problems(locales) == [
+        "locales/languages.yml:10:7: error: unknown key 'pupils' in the register of language "
+        "'id' (did you mean 'pupil'?); allowed keys: adult, pupil, dialogue",
+        "locales/languages.yml:9:7: error: the register of language 'id' has no 'pupil'; "
+        "add 'pupil:'",
+    ]
+    assert list(load_languages(locales)) == ["en"]
+
+
 def test_an_empty_or_missing_languages_yml_is_an_error(tmp_path: Path) -> None:
     locales = make_locales(tmp_path)
     (locales / "languages.yml").write_text("")

@@ -11,8 +11,11 @@ of the course until it is fixed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from yaml.nodes import MappingNode, Node
 
 from ..scenario._yaml import Reader, read_entries
 from ..scenario.problems import Location, Problem, suggest
@@ -25,6 +28,9 @@ CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 STATUSES = ("reviewed", "draft")
 KEYS = ("english", "native", "fallback", "cldr", "status", "register")
 REQUIRED = ("english", "native", "cldr", "status")
+# Whom a text addresses, each with its own register: adult participants and health workers;
+# school material read by teenagers; speech inside a story (who speaks to whom).
+ADDRESSEES = ("adult", "pupil", "dialogue")
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,9 @@ class Language:
     fallback: tuple[str, ...]
     cldr: str
     status: str
-    register: str = ""
+    # The register translators follow, per addressee (see ADDRESSEES); a single text in
+    # languages.yml applies to every addressee. Empty when languages.yml states none.
+    register: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -46,6 +54,10 @@ class Language:
     @property
     def is_draft(self) -> bool:
         return self.status != "reviewed"
+
+    def register_for(self, addressee: str) -> str:
+        """The register for ``addressee`` (one of :data:`ADDRESSEES`), or "" if none is stated."""
+        return self.register.get(addressee, "")
 
 
 ENGLISH = Language("en", "English", "English", (), "en", "reviewed")
@@ -156,7 +168,7 @@ def _entry(
         return None
     english = r.text(spec["english"][1], f"the English name of {what}")
     native = r.text(spec["native"][1], f"the native name of {what}")
-    register = r.text(spec["register"][1], f"the register of {what}") if "register" in spec else ""
+    register = _register(r, spec["register"][1], what) if "register" in spec else {}
     cldr = r.text(spec["cldr"][1], f"the cldr locale of {what}")
     if cldr is not None and not (is_code(cldr) and in_cldr(cldr)):
         r.error(
@@ -196,8 +208,24 @@ def _entry(
         fallback=tuple(fallback),
         cldr=cldr or SOURCE,
         status=status or "draft",
-        register=register or "",
+        register=register or {},
     )
+
+
+def _register(r: Reader, node: Node, what: str) -> dict[str, str] | None:
+    """``register:`` as one text for every addressee, or a mapping with one text per addressee
+    (exactly the keys of :data:`ADDRESSEES`)."""
+    if not isinstance(node, MappingNode):
+        text = r.text(node, f"the register of {what}")
+        return None if text is None else dict.fromkeys(ADDRESSEES, text)
+    start = len(r.problems)
+    spec = r.mapping(node, f"the register of {what}", allowed=ADDRESSEES, required=ADDRESSEES)
+    out: dict[str, str] = {}
+    for key, (_, value) in (spec or {}).items():
+        text = r.text(value, f"the register of {what} for '{key}'")
+        if text is not None:
+            out[key] = text
+    return None if len(r.problems) > start else out
 
 
 def _check_fallbacks(
