@@ -80,7 +80,9 @@ def build_page(tmp_path: Path, author: bool) -> str:
             freshenv=True,
         )
         app.build()
-    assert warnings.getvalue() == ""
+    # Sphinx apps built earlier in this process leave node classes registered: not our warning.
+    ours = [line for line in warnings.getvalue().splitlines() if "already registered" not in line]
+    assert ours == []
     return (tmp_path / name / "index.html").read_text(encoding="utf-8")
 
 
