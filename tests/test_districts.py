@@ -89,7 +89,7 @@ def test_the_fixture_district_reads_without_a_problem():
         ),
         (
             OFFICE.replace("    address: Jalan Contoh 1\n", "").replace(
-                "    contacts: [{kind: phone, label: Call, value: \"0376-555-0101\"}]\n", ""
+                '    contacts: [{kind: phone, label: Call, value: "0376-555-0101"}]\n', ""
             ),
             "districts/contoh.yml:4:3: the office 'uptd-ppa' gives no way to reach it; add its "
             "'address:' or 'contacts:'",
@@ -100,7 +100,8 @@ def test_the_fixture_district_reads_without_a_problem():
         ),
         (
             OFFICE.replace("    checked_by: Yayasan Contoh\n", ""),
-            "districts/contoh.yml:5:5: the office 'uptd-ppa' has no 'checked_by'; add 'checked_by:'",
+            "districts/contoh.yml:5:5: the office 'uptd-ppa' has no 'checked_by'; add "
+            "'checked_by:'",
         ),
     ],
 )
@@ -264,8 +265,9 @@ def test_build_with_an_unknown_or_broken_district_says_what_to_do(tmp_path):
     course = course_with_district(tmp_path)
     result = waspada("build", "--district", "kupang", cwd=course)
     assert result.returncode == 1
-    assert "unknown district 'kupang': there is no districts/kupang.yml (the course has: contoh)" in (
-        result.stderr
+    assert (
+        "unknown district 'kupang': there is no districts/kupang.yml (the course has: contoh)"
+        in (result.stderr)
     )
     text = FIXTURE.read_text(encoding="utf-8").replace("    checked_by: Yayasan Contoh\n", "", 1)
     (course / "districts" / "contoh.yml").write_text(text, encoding="utf-8")

@@ -33,8 +33,8 @@ def build_course(
     With ``district`` (an id of ``districts/<id>.yml``) the courses list that district's own
     services first, and go to ``_build/html-<id>/`` unless ``output`` says otherwise.
     """
-    refuse_broken_translations(project, langs)
     local = project.district(district, project.load([]).services) if district else None
+    refuse_broken_translations(project, langs)
     known = dict(available_languages(project.locales_dir))
     wanted = langs or list(known)
     chosen = profiles or project.profile_names()
@@ -144,8 +144,9 @@ def write_chooser(
 ) -> None:
     """A small page (no scripts, no external requests) listing the built courses and languages.
 
-    Each course is named in each of its languages (profile titles are translated with the
-    interface catalog), so a trainer finds "Kit sesi desa" as easily as "Village session kit".
+    Each course is named and described in each of its languages (profile titles and
+    descriptions are translated with the interface catalog, context ``profile:<name>``), so a
+    trainer finds "Kit sesi desa" as easily as "Village session kit".
     A district build names the district and links its printable contact cards.
     """
     from ..i18n import translator
@@ -164,15 +165,17 @@ def write_chooser(
         for code in built:
             tr = translator(project.locales_dir, code)
             local = tr(f"profile:{name}", title) if profile else title
+            about = tr(f"profile:{name}", description) if description else ""
             items.append(
-                f'      <li><a href="{name}/{code}/index.html" hreflang="{code}" lang="{code}">'
+                f'      <li lang="{code}"><a href="{name}/{code}/index.html" hreflang="{code}">'
                 f'{html.escape(known[code])}: <span class="course">{html.escape(local)}</span>'
-                "</a></li>"
+                "</a>"
+                + (f'<p class="about">{html.escape(about)}</p>' if about else "")
+                + "</li>"
             )
         sections.append(
             f"""  <section>
-    <h2>{html.escape(title)}</h2>
-    <p>{html.escape(description)}</p>
+    <h2 lang="en">{html.escape(title)}</h2>
     <ul>
 {chr(10).join(items)}
     </ul>
@@ -217,8 +220,10 @@ def write_chooser(
     h1 {{ font-size: 1.6rem; }}
     h2 {{ font-size: 1.25rem; margin-top: 2rem; }}
     ul {{ list-style: none; padding: 0; }}
-    a {{ display: block; padding: 0.6rem 1rem; margin: 0.4rem 0; border: 2px solid #0b5394;
+    li {{ margin: 0.4rem 0 0.9rem; }}
+    a {{ display: block; padding: 0.6rem 1rem; border: 2px solid #0b5394;
          border-radius: 8px; color: #0b5394; font-size: 1.1rem; text-decoration: none; }}
+    .about {{ margin: 0.3rem 1rem 0; color: #333; }}
     a:hover, a:focus {{ background: #0b5394; color: #fff; }}
     .course {{ font-weight: 700; }}
   </style>
