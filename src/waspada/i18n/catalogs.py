@@ -416,7 +416,11 @@ def compile_book_catalogs(locales_dir: Path, language: Language, out_dir: Path) 
 
     Sphinx reads one catalog per language; merging the chain here is what makes a Sasak page
     show Indonesian (not English) where Sasak has no translation yet, theme strings included.
+    A chapter is merged from the first language of the chain that translates all of it, so it
+    is shown whole in one language, never mixed paragraph by paragraph (see ``screen.py``).
     """
+    from .screen import chain_from, chapter_language
+
     if not is_code(language.code):  # the code names a folder: never one from outside
         raise ValueError(f"'{language.code}' is not a language code")
     target = out_dir / language.code / "LC_MESSAGES"
@@ -426,7 +430,10 @@ def compile_book_catalogs(locales_dir: Path, language: Language, out_dir: Path) 
     domains = sorted({p.stem for p in templates_dir(locales_dir).glob("*.pot")} - set(CODE_DOMAINS))
     for domain in domains:
         merged = _new_catalog(domain, language.code)
-        for code in language.chain:
+        chain = language.chain
+        if domain not in THEME_MESSAGES:  # a chapter: whole, in one language
+            chain = chain_from(language, chapter_language(locales_dir, language, domain))
+        for code in chain:
             if code == SOURCE:
                 break
             catalog = read_catalog(po_path(locales_dir, code, domain))
