@@ -20,6 +20,7 @@ from .. import __version__
 from .directive import setup_scenario
 from .kit import setup_kit
 from .languages import setup_languages
+from .screen import setup_screen
 from .theme import setup_theme
 
 
@@ -27,6 +28,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_scenario(app)
     setup_kit(app)
     setup_languages(app)
+    setup_screen(app)
     setup_theme(app)
     return {
         "version": __version__,

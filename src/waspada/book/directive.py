@@ -13,12 +13,14 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..assets import SCENARIO_CSS, player_script, script_json
-from ..i18n import language
+from ..i18n import language, translator
 from ..i18n.catalogs import CODE_DOMAINS, po_path
+from ..i18n.ui import APP_MESSAGES, UI_CONTEXT
 from ..payload import scenario_payload
 from ..scenario import Collection, Service, load_collection
 from ..scenario.district import District, load_district
 from ..scenario.markup import plain
+from .screen import fallback_note, page_code, scenario_code
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +140,10 @@ class ScenarioDirective(SphinxDirective):
                 )
             return []
         scenario = collection.scenarios[sid]
-        lang = self.env.config.language or "en"
+        # One language per screen: the scenario in its page's language if translated whole
+        # into it, else whole in the next language of the chain (its player and endings too).
+        build_lang = self.env.config.language or "en"
+        lang = scenario_code(self.env.app, self.env.docname, sid)
         locales = (Path(self.env.srcdir) / self.env.config.waspada_locales).resolve()
         payload = scenario_payload(
             scenario,
@@ -149,11 +154,21 @@ class ScenarioDirective(SphinxDirective):
             author=bool(self.env.config.waspada_author_view),
             district=district_of(self.env, collection.services),
         )
-        note_translations(self.env, locales, lang)
+        note_translations(self.env, locales, build_lang)
 
         node = scenario_node()
         node["payload"] = payload
         node["mode"] = self.options.get("mode", "learner")
+        node["lang"] = lang
+        shown_with_page = lang == page_code(self.env.app, self.env.docname)
+        notes: list[nodes.Node] = []
+        if not shown_with_page:
+            notes.append(
+                nodes.paragraph(
+                    text=fallback_note(self.env.app, "scenario_fallback", lang),
+                    classes=["wsp-language-note"],
+                )
+            )
         node["ids"] = [f"scenario-{sid}"]
         self.set_source_info(node)
         # The text version, for builders without JavaScript and for pages read with it off.
@@ -167,18 +182,20 @@ class ScenarioDirective(SphinxDirective):
         for block in start["text"] or []:
             if "p" in block:
                 fallback += nodes.paragraph(text="".join(text for _, text in block["p"]))
-        fallback += nodes.paragraph(
-            text=plain("(Interactive scenario: open the web version of the course to play it.)")
-        )
+        no_js = translator(locales, lang)(UI_CONTEXT, APP_MESSAGES["scenario_no_js"])
+        fallback += nodes.paragraph(text=plain(no_js))
         node += fallback
-        return [node]
+        return [*notes, node]
 
 
 def visit_scenario_html(self: Any, node: scenario_node) -> None:
     data = script_json(node["payload"])
     ident = node["ids"][0] if node["ids"] else ""
+    lang = node.get("lang")
+    # Marked when it differs from the page's (one language per screen); a code is letters.
+    own = f' lang="{lang}"' if lang and lang != (self.builder.config.language or "en") else ""
     self.body.append(
-        f'<div class="wsp-scenario" id="{ident}" data-wsp-mode="{node["mode"]}">'
+        f'<div class="wsp-scenario" id="{ident}" data-wsp-mode="{node["mode"]}"{own}>'
         f'<script type="application/json" class="wsp-payload">{data}</script>'
     )
 

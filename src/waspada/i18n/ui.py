@@ -73,6 +73,13 @@ APP_MESSAGES: dict[str, str] = {
         "This device has opened many pages in a short time. Please wait a minute, then try again."
     ),
     "try_again": "Try again",
+    # One language per screen (i18n/screen.py): a chapter or scenario not yet translated whole
+    # into the reader's language is shown whole in the next language of the chain. {language}
+    # and {fallback} are the languages' own names ("Base Sasak", "Bahasa Indonesia").
+    "chapter_fallback": "This chapter is not yet in {language}; it is shown in {fallback}.",
+    "scenario_fallback": "This scenario is not yet in {language}; it is shown in {fallback}.",
+    # The text version of a scenario in a book page, for readers without JavaScript.
+    "scenario_no_js": "(Interactive scenario: open the web version of the course to play it.)",
     # District overlays (districts/<id>.yml): a district's own offices and services.
     "address": "Address",
     "hours": "Opening hours",
@@ -159,5 +166,14 @@ THEME_MESSAGES: dict[str, tuple[str, ...]] = {
         "correctly and that you've selected enough categories.",
         "Please activate JavaScript to enable the search functionality.",
         "Search finished, found ${resultCount} page(s) matching the search query.",
+        # The title of the "¶" link Sphinx puts after each heading, figure, table...
+        "Link to this heading",
+        "Link to this image",
+        "Link to this table",
+        "Link to this code",
+        "Link to this definition",
+        "Link to this term",
+        "Link to this toctree",
+        "Link to this equation",
     ),
 }
