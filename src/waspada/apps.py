@@ -114,6 +114,7 @@ def player(
 
     chooser.observe(switch, names="value")
     links = w.HTML(APP_CSS + _gallery_link(tr, back) + _quick_exit(tr))
+    display(_heading(tr, code, "scenario"))
     display(w.HBox([links, chooser]) if len(languages) > 1 else links, widget)
 
 
@@ -123,6 +124,12 @@ APP_CSS = """
   .wsp-app-links a { color: #0b5394; font-weight: 700; }
 </style>
 """
+
+
+def _heading(tr: Translate, lang: str, key: str) -> w.HTML:
+    """The page's heading, in the page's language (the notebooks have none of their own)."""
+    text = html.escape(tr(UI_CONTEXT, APP_MESSAGES[key]))
+    return w.HTML(f'<h1 class="wsp-app-heading" lang="{html.escape(lang)}">{text}</h1>')
 
 
 def _gallery_link(tr: Translate, query: dict[str, str]) -> str:
@@ -221,6 +228,7 @@ def gallery(project: Project | None = None) -> None:
         for code, name in languages
     )
     label = html.escape(tr(UI_CONTEXT, APP_MESSAGES["languages"]))
+    display(_heading(tr, lang, "gallery_title"))
     display(
         w.HTML(
             GALLERY_CSS + f'<div class="wsp-gallery" lang="{lang}">'

@@ -169,9 +169,7 @@ def write_chooser(
             items.append(
                 f'      <li lang="{code}"><a href="{name}/{code}/index.html" hreflang="{code}">'
                 f'{html.escape(known[code])}: <span class="course">{html.escape(local)}</span>'
-                "</a>"
-                + (f'<p class="about">{html.escape(about)}</p>' if about else "")
-                + "</li>"
+                "</a>" + (f'<p class="about">{html.escape(about)}</p>' if about else "") + "</li>"
             )
         sections.append(
             f"""  <section>
