@@ -34,8 +34,6 @@ def scenario_payload(
     """
     translate = translator(locales_dir, lang)
     ui = ui_strings(translate)
-    if language(locales_dir, lang).is_draft:
-        ui["draft_notice"] = translate(UI_CONTEXT, APP_MESSAGES["draft_notice"])
     payload = compile_scenario(
         scenario,
         services=services,
@@ -57,9 +55,30 @@ def scenario_payload(
     for node in payload["nodes"].values():
         for entry in node.get("ending", {}).get("help", []):
             entry["serves"] = serves_text(everything[entry["id"]].serves, translate)
+    notice = draft_notice(payload, lang, locales_dir, translate)
+    if notice:
+        payload["ui"]["draft_notice"] = notice
     if author:
         payload["author"] = author_data(scenario, translate)
     return payload
+
+
+def draft_notice(
+    payload: dict[str, Any], lang: str, locales_dir: Path | None, translate: Translate
+) -> str:
+    """The player's draft notice, naming the share of the scenario no native speaker has
+    approved (its own messages and the help entries its endings list); "" when everything it
+    shows is reviewed, or the language is not a draft."""
+    if locales_dir is None or not language(locales_dir, lang).is_draft:
+        return ""
+    from .i18n.review import payload_services, scenario_messages, unreviewed_share
+
+    messages = scenario_messages(locales_dir, [payload["id"]], payload_services(payload))
+    share = unreviewed_share(locales_dir, language(locales_dir, lang), messages)
+    if not share.unreviewed:
+        return ""
+    text = translate(UI_CONTEXT, APP_MESSAGES["draft_notice_scenario"])
+    return text.replace("{percent}", str(share.percent))
 
 
 def author_data(scenario: Scenario, translate: Translate = no_translation) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from sphinx.application import Sphinx
 
 from ..assets import BOOK_CSS, QUICK_EXIT_CSS, QUICK_EXIT_JS, quick_exit_link
 from ..i18n.catalogs import ENGLISH, Language, load_languages, lookup_chain
+from ..i18n.review import Share, page_messages, payload_services, reviews_path, unreviewed_share
 from ..i18n.ui import APP_MESSAGES, UI_CONTEXT, UI_MESSAGES
-from .directive import static_dir
+from .directive import scenario_node, static_dir
 
 CSS_FILE = "waspada/book.css"
 QUICK_EXIT_FILE = "waspada/quickexit.js"
@@ -97,10 +98,61 @@ def _page_context(
             _translate(app, APP_MESSAGES["quick_exit_hint"]),
         ),
     )
-    if current.is_draft:
-        notice = html.escape(_translate(app, APP_MESSAGES["draft_notice"]))
-        parts.append(f'<p class="wsp-draft-notice" role="note">{notice}</p>')
+    notice = page_notice(app, pagename, doctree)
+    if notice:
+        parts.append(f'<p class="wsp-draft-notice" role="note">{html.escape(notice)}</p>')
     context["body"] = "".join(parts) + context["body"]
+
+
+def page_share(app: Sphinx, pagename: str, doctree: Any) -> Share:
+    """How much of a page no native speaker has approved: the messages of its chapter catalog
+    that come from this page, and every message of the scenarios it embeds and of the help
+    entries their endings list (see :func:`waspada.i18n.review.page_messages`)."""
+    from sphinx.util.i18n import docname_to_domain
+
+    scenarios: list[str] = []
+    services: list[str] = []
+    for node in doctree.findall(scenario_node) if doctree is not None else ():
+        payload = node.get("payload") or {}
+        if isinstance(payload.get("id"), str):
+            scenarios.append(payload["id"])
+            services += payload_services(payload)
+    domain = docname_to_domain(pagename, app.config.gettext_compact)
+    page = f"{Path(app.srcdir).name}/{pagename}"
+    messages = page_messages(_locales(app), page, domain, scenarios, services)
+    return unreviewed_share(_locales(app), _current(app), messages)
+
+
+def page_notice(app: Sphinx, pagename: str, doctree: Any) -> str:
+    """The draft notice of a page in a draft language, naming the share not yet reviewed;
+    "" for a page whose text native speakers have approved throughout (or that has none)."""
+    if not _current(app).is_draft:
+        return ""
+    share = page_share(app, pagename, doctree)
+    if not share.unreviewed:
+        return ""
+    text = _translate(app, APP_MESSAGES["draft_notice_page"])
+    return text.replace("{percent}", str(share.percent))
+
+
+def _reviews_stamp(app: Sphinx) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for code in _current(app).chain:
+        path = reviews_path(_locales(app), code)
+        if path.is_file():
+            info = path.stat()
+            out.append((code, info.st_mtime_ns, info.st_size))
+    return tuple(out)
+
+
+def _reviews_outdated(app: Sphinx, env: Any, added: Any, changed: Any, removed: Any) -> list[str]:
+    """Every page, once the review records of the page's languages change: the draft notices
+    (the page's and its scenarios') depend on them."""
+    stamp = _reviews_stamp(app)
+    if getattr(env, "waspada_reviews", None) == stamp:
+        return []
+    env.waspada_reviews = stamp
+    return sorted(env.found_docs)
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -125,4 +177,5 @@ def setup_languages(app: Sphinx) -> None:
     app.add_config_value("waspada_quick_exit", "about:blank", "html", [str])
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
+    app.connect("env-get-outdated", _reviews_outdated)
     app.connect("build-finished", _write_css)

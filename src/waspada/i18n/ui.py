@@ -56,6 +56,16 @@ APP_MESSAGES: dict[str, str] = {
         "This translation is a draft: native speakers have not reviewed it yet. If something "
         "is unclear, compare it with another language version."
     ),
+    # Shown only where native speakers have not approved everything (i18n/review.py);
+    # {percent} is a whole number from 1 to 100.
+    "draft_notice_page": (
+        "{percent}% of this page has not been reviewed by a native speaker yet. If something is "
+        "unclear, compare it with another language version."
+    ),
+    "draft_notice_scenario": (
+        "{percent}% of this scenario has not been reviewed by a native speaker yet. If something "
+        "is unclear, compare it with another language version."
+    ),
     "languages": "Languages",
     "gallery_title": "Scenarios",
     "facilitator_mode": "Facilitator mode",
