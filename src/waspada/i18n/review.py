@@ -39,12 +39,15 @@ from ..textsafety import bidi_controls, describe
 from .catalogs import (
     CODE_DOMAINS,
     SOURCE,
+    CatalogError,
     Language,
+    _new_catalog,
     _read,
     _translation,
     _write,
     po_path,
     read_catalog,
+    read_translations,
     templates_dir,
 )
 from .safety import compare
@@ -123,8 +126,9 @@ def _read_text(path: Path, shown: str) -> str:
         ) from exc
 
 
-def _records(text: str, delimiter: str = ",") -> Iterable[tuple[int, list[str]]]:
-    """CSV records, each with the line it starts on."""
+def _records(text: str, shown: str, delimiter: str = ",") -> Iterable[tuple[int, list[str]]]:
+    """CSV records, each with the line it starts on; :class:`ProjectError` at the line of one
+    that cannot be read."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     while True:
@@ -132,6 +136,10 @@ def _records(text: str, delimiter: str = ",") -> Iterable[tuple[int, list[str]]]
             row = next(reader)
         except StopIteration:
             return
+        except csv.Error as exc:
+            raise _error(
+                shown, start, f"the row cannot be read as CSV ({exc}); check its quotes"
+            ) from exc
         yield start, row
         start = reader.line_num + 1
 
@@ -139,10 +147,18 @@ def _records(text: str, delimiter: str = ",") -> Iterable[tuple[int, list[str]]]
 _reviews_cache: dict[tuple[str, int, int], dict[Key, Approval]] = {}
 
 
-def read_reviews(locales_dir: Path, lang: str, shown: str | None = None) -> dict[Key, Approval]:
+def read_reviews(
+    locales_dir: Path, lang: str, shown: str | None = None, *, strict: bool = True
+) -> dict[Key, Approval]:
     """The approvals recorded for ``lang`` (none if it has no reviews.csv).
 
-    Raises :class:`ProjectError` naming file:line for a file that is not one."""
+    Raises :class:`ProjectError` naming file:line for a file that is not one; with
+    ``strict=False`` (what readers see) such a file approves nothing, so every notice stays."""
+    if not strict:
+        try:
+            return read_reviews(locales_dir, lang, shown)
+        except ProjectError:
+            return {}
     path = reviews_path(locales_dir, lang)
     name = shown or f"{locales_dir.name}/{lang}/{REVIEWS_FILE}"
     try:
@@ -159,29 +175,26 @@ def read_reviews(locales_dir: Path, lang: str, shown: str | None = None) -> dict
 
 def _parse_reviews(text: str, shown: str) -> dict[Key, Approval]:
     out: dict[Key, Approval] = {}
-    try:
-        for line, row in _records(text):
-            if line == 1:
-                if tuple(row) != REVIEWS_COLUMNS:
-                    raise _error(shown, 1, f"the first row must be: {','.join(REVIEWS_COLUMNS)}")
-                continue
-            if not row:
-                continue
-            if len(row) != len(REVIEWS_COLUMNS):
-                raise _error(
-                    shown,
-                    line,
-                    f"a row has {len(REVIEWS_COLUMNS)} fields ({','.join(REVIEWS_COLUMNS)}), "
-                    f"this one {len(row)}; restore the file from the repository",
-                )
-            domain, context, source, translation, reviewer, date = row
-            if not re.fullmatch(r"[0-9a-f]{16}", source) or not re.fullmatch(
-                r"[0-9a-f]{16}", translation
-            ):
-                raise _error(shown, line, "source and translation are fingerprints (16 hex digits)")
-            out[(domain, context, source)] = Approval(translation, reviewer, date)
-    except csv.Error as exc:
-        raise _error(shown, 0, f"the file cannot be read as CSV ({exc})") from exc
+    for line, row in _records(text, shown):
+        if line == 1:
+            if tuple(row) != REVIEWS_COLUMNS:
+                raise _error(shown, 1, f"the first row must be: {','.join(REVIEWS_COLUMNS)}")
+            continue
+        if not row:
+            continue
+        if len(row) != len(REVIEWS_COLUMNS):
+            raise _error(
+                shown,
+                line,
+                f"a row has {len(REVIEWS_COLUMNS)} fields ({','.join(REVIEWS_COLUMNS)}), "
+                f"this one {len(row)}; restore the file from the repository",
+            )
+        domain, context, source, translation, reviewer, date = row
+        if not re.fullmatch(r"[0-9a-f]{16}", source) or not re.fullmatch(
+            r"[0-9a-f]{16}", translation
+        ):
+            raise _error(shown, line, "source and translation are fingerprints (16 hex digits)")
+        out[(domain, context, source)] = Approval(translation, reviewer, date)
     return out
 
 
@@ -278,7 +291,10 @@ def review_coverage(locales_dir: Path, codes: Iterable[str]) -> list[ReviewCover
                     continue
                 found = catalog.get(message.id, message.context) if catalog else None
                 counts[state_of(reviews, domain, found)] += 1
-            translator = str(catalog.last_translator) if catalog else ""
+            # The header is the translator's text: printed to a terminal, so printable only.
+            translator = "".join(
+                c for c in str(catalog.last_translator if catalog else "") if c.isprintable()
+            )[:MAX_REVIEWER]
             revised = catalog.revision_date if catalog else ""
             rows.append(
                 ReviewCoverage(
@@ -337,7 +353,10 @@ def unreviewed_share(locales_dir: Path, language: Language, messages: Iterable[S
             if catalog is None or _translation(catalog, msgid, context or None) is None:
                 continue
             if code not in by_lang:
-                by_lang[code] = (languages.get(code), read_reviews(locales_dir, code))
+                by_lang[code] = (
+                    languages.get(code),
+                    read_reviews(locales_dir, code, strict=False),
+                )
             declared, reviews = by_lang[code]
             found = catalog.get(msgid, context or None)
             if not (declared is not None and not declared.is_draft) and not (
@@ -737,51 +756,48 @@ def apply_sheet(
     delimiter = _delimiter(text)
     marks: list[tuple[int, str, str, str, str]] = []  # line, id, mark, correction, checksum
     code = lang
-    try:
-        for line, row in _records(text, delimiter):
-            if line == 1:
-                if [c.strip() for c in row] != list(SHEET_COLUMNS):
-                    raise _error(
-                        name,
-                        1,
-                        "this is not a Waspada review sheet: its first row must be "
-                        f"{','.join(SHEET_COLUMNS)}; write one with 'waspada i18n review --lang "
-                        "LANG'",
-                    )
-                continue
-            if not any(cell.strip() for cell in row):
-                continue
-            while len(row) > len(SHEET_COLUMNS) and not row[-1].strip():
-                row.pop()
-            if len(row) != len(SHEET_COLUMNS):
+    for line, row in _records(text, name, delimiter):
+        if line == 1:
+            if [c.strip() for c in row] != list(SHEET_COLUMNS):
                 raise _error(
                     name,
-                    line,
-                    f"the row has {len(row)} columns, the sheet {len(SHEET_COLUMNS)}; write "
-                    "marks and corrections only in the 'mark' and 'correction' columns",
+                    1,
+                    "this is not a Waspada review sheet: its first row must be "
+                    f"{','.join(SHEET_COLUMNS)}; write one with 'waspada i18n review --lang "
+                    "LANG'",
                 )
-            cells = dict(zip(SHEET_COLUMNS, row, strict=True))
-            row_lang = cells["lang"].strip()
-            if code is None:
-                code = row_lang
-            if row_lang != code:
-                raise _error(
-                    name,
-                    line,
-                    f"the row is for language '{row_lang}', the sheet for '{code}'; apply one "
-                    "language's sheet at a time",
-                )
-            marks.append(
-                (
-                    line,
-                    cells["id"].strip(),
-                    cells["mark"].strip(),
-                    cells["correction"],
-                    cells["checksum"].strip(),
-                )
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        while len(row) > len(SHEET_COLUMNS) and not row[-1].strip():
+            row.pop()
+        if len(row) != len(SHEET_COLUMNS):
+            raise _error(
+                name,
+                line,
+                f"the row has {len(row)} columns, the sheet {len(SHEET_COLUMNS)}; write "
+                "marks and corrections only in the 'mark' and 'correction' columns",
             )
-    except csv.Error as exc:
-        raise _error(name, 0, f"the file cannot be read as CSV ({exc})") from exc
+        cells = dict(zip(SHEET_COLUMNS, row, strict=True))
+        row_lang = cells["lang"].strip()
+        if code is None:
+            code = row_lang
+        if row_lang != code:
+            raise _error(
+                name,
+                line,
+                f"the row is for language '{row_lang}', the sheet for '{code}'; apply one "
+                "language's sheet at a time",
+            )
+        marks.append(
+            (
+                line,
+                cells["id"].strip(),
+                cells["mark"].strip(),
+                cells["correction"],
+                cells["checksum"].strip(),
+            )
+        )
     if code is None or not marks:
         raise _error(name, 2, "the sheet has no rows; write one with 'waspada i18n review'")
     if code == SOURCE or code not in languages:
@@ -884,7 +900,17 @@ def _record(
     try:
         for domain, changes in sorted(corrections.items()):
             path = po_path(locales_dir, language.code, domain)
-            catalog = _read(path)
+            if path.exists() or path.is_symlink():
+                try:
+                    catalog = read_translations(
+                        path, f"{locales_dir.name}/{language.code}/LC_MESSAGES/{path.name}"
+                    )
+                except CatalogError as exc:
+                    raise ProjectError(
+                        f"{exc.problem.location}: {exc.problem.message}; nothing was recorded"
+                    ) from exc
+            else:
+                catalog = _new_catalog(domain, language.code)
             template = read_template(locales_dir, domain)
             for row, text in changes:
                 message = catalog.get(row.english, row.context or None)
