@@ -132,3 +132,25 @@ def test_without_district_the_course_is_byte_identical_to_a_course_with_no_distr
         or "555-01" in (ours / f).read_text(errors="replace")
         for f in files
     )
+
+
+def test_kolibri_and_scorm_packages_take_the_district(
+    district_course: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from waspada.cli import main
+
+    project = ["--project", str(district_course)]
+    out = ["-o", str(tmp_path), "--district", "contoh"]
+    assert main([*project, "export", "kolibri", "--profile", "school", "--lang", "jv", *out]) == 0
+    assert main([*project, "export", "scorm", "--profile", "health", "--lang", "id", *out]) == 0
+    for name, page in (
+        ("waspada-school-jv-contoh.zip", "guides/school-lessons.html"),
+        ("waspada-health-id-contoh-scorm12.zip", "practice/clinic-patient.html"),
+    ):
+        with zipfile.ZipFile(tmp_path / name) as archive:
+            text = archive.read(page).decode()
+        assert "Kabupaten Contoh" in text  # the header names the district
+    # The health course's clinic scenario offers the district's PPT on its endings.
+    assert "PPT RSUD Contoh" in text
