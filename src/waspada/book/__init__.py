@@ -21,6 +21,7 @@ from .directive import setup_scenario
 from .kit import setup_kit
 from .languages import setup_languages
 from .screen import setup_screen
+from .termbase import setup_termbase
 from .theme import setup_theme
 
 
@@ -29,6 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_kit(app)
     setup_languages(app)
     setup_screen(app)
+    setup_termbase(app)
     setup_theme(app)
     return {
         "version": __version__,
