@@ -11,6 +11,7 @@ import re
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from .project import Project
 from .scenario import Location, Problem, Service
@@ -137,20 +138,34 @@ def _catalogs(project: Project) -> list[Problem]:
         catalog = read_catalog(path)
         if catalog is None:
             continue
-        for message in catalog:
-            if not message.id or message.fuzzy:
-                continue
-            ids = message.id if isinstance(message.id, tuple) else (message.id,)
-            if any("{help-contact}" in i or any(find_phone_numbers(i)) for i in ids):
-                continue
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            for text in strings:
-                for found in find_phone_numbers(text or ""):
-                    problems.append(
-                        Problem(
-                            Location(_shown(project, path), message.lineno, 1),
-                            f"the translation has the phone number '{found.text}' typed in, "
-                            f"though the English has none; {_CATALOG_FIX}",
-                        )
+        # read_catalog gives the same object while the file is unchanged: so do we (a process
+        # that checks again and again, `waspada preview`, scans only the catalogs edited).
+        key = (str(path), _shown(project, path))
+        if key not in _typed_in or _typed_in[key][0] is not catalog:
+            _typed_in[key] = (catalog, _catalog_numbers(catalog, key[1]))
+        problems += _typed_in[key][1]
+    return problems
+
+
+_typed_in: dict[tuple[str, str], tuple[object, list[Problem]]] = {}
+
+
+def _catalog_numbers(catalog: Any, shown: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if any("{help-contact}" in i or any(find_phone_numbers(i)) for i in ids):
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            for found in find_phone_numbers(text or ""):
+                problems.append(
+                    Problem(
+                        Location(shown, message.lineno, 1),
+                        f"the translation has the phone number '{found.text}' typed in, "
+                        f"though the English has none; {_CATALOG_FIX}",
                     )
+                )
     return problems
