@@ -337,16 +337,18 @@ class Share:
 def unreviewed_share(locales_dir: Path, language: Language, messages: Iterable[Shown]) -> Share:
     """The share of ``messages`` that reach the reader unreviewed in ``language``.
 
-    Each message is looked up as the reader gets it, along the fallback chain: the first
+    Each message is looked up as the reader gets it: a chapter or scenario in the language it
+    is shown in whole (one language per screen), the rest along the fallback chain; the first
     language with a usable translation decides. That translation is reviewed if its language
     is declared ``status: reviewed`` or reviews.csv records an approval of it; English, the
     source, is reviewed."""
     unreviewed = total = 0
     by_lang: dict[str, tuple[Language | None, dict[Key, Approval]]] = {}
     languages = _chain_languages(locales_dir, language)
+    chains: dict[tuple[str, str], tuple[str, ...]] = {}
     for domain, context, msgid in messages:
         total += 1
-        for code in language.chain:
+        for code in _shown_chain(locales_dir, language, domain, context, chains):
             if code == SOURCE:
                 break
             catalog = read_catalog(po_path(locales_dir, code, domain))
@@ -365,6 +367,35 @@ def unreviewed_share(locales_dir: Path, language: Language, messages: Iterable[S
                 unreviewed += 1
             break
     return Share(unreviewed, total)
+
+
+def _shown_chain(
+    locales_dir: Path,
+    language: Language,
+    domain: str,
+    context: str,
+    cache: dict[tuple[str, str], tuple[str, ...]],
+) -> tuple[str, ...]:
+    """The languages a message is looked up in, as the reader gets it: a chapter and a
+    scenario are shown whole in the first language of the chain that translates all of them
+    (see :mod:`waspada.i18n.screen`); the interface and help entries message by message."""
+    from .screen import chain_from, chapter_language, scenario_language
+
+    unit = (
+        (domain, "")
+        if domain not in CODE_DOMAINS
+        else (domain, context.split(":", 1)[0])
+        if domain == "scenarios"
+        else ("", "")
+    )
+    if unit not in cache:
+        if unit == ("", ""):
+            cache[unit] = language.chain
+        elif domain == "scenarios":
+            cache[unit] = chain_from(language, scenario_language(locales_dir, language, unit[1]))
+        else:
+            cache[unit] = chain_from(language, chapter_language(locales_dir, language, domain))
+    return cache[unit]
 
 
 def _chain_languages(locales_dir: Path, language: Language) -> dict[str, Language]:
