@@ -13,8 +13,9 @@ The check (``waspada check``) reads every translated message of every language:
   "tindak pidana perdagangan orang" for "TPPO (*tindak pidana perdagangan orang*)") or an
   allowed variant in its msgstr: an error otherwise;
 - a forbidden form in the msgstr of such a message is an error;
-- one short English text (a title, label, heading or term) translated two different ways in one
-  language is a warning naming both places.
+- one English text translated two different ways in one language (across contexts and
+  catalogs) is a warning naming both places: a title on the practice page and in the player, a
+  label and the heading it links to, a sentence repeated in a handout.
 
 Matching is by whole words, case-insensitive (an all-capital acronym such as "PP" or "SAPA"
 only in capitals), with markup, code, link targets and roles left out of both texts. An
@@ -52,9 +53,6 @@ CLITICS: Mapping[str, tuple[str, ...]] = {
     "su": ("na", "ana", "ing"),
     "sas": ("ne", "m", "n", "de", "nde"),
 }
-# "Translated two ways" is only about short texts: a title, a label, a heading, a term. A
-# sentence may rightly be phrased differently where it stands in a different place.
-SHORT_WORDS = 8
 
 
 class TermbaseError(ValueError):
@@ -365,43 +363,41 @@ def term_problems(termbase: Termbase, messages: Iterable[Message], shown: str) -
             where = Location(message.file, message.line, 1)
             name = term.name(message.lang)
             accepted = term.accepted(message.lang)
-            if accepted and find(accepted, translation, message.lang) is None:
-                problems.append(
-                    Problem(
-                        where,
-                        f"the English has '{english}' (term '{term.key}'), which is "
-                        f"'{parts(name)[0] if parts(name) else name}' in {message.lang}, but "
-                        f"the translation has none of {_listing(accepted)}; use the term, or "
-                        f"add the form used here to {message.lang}_variants of '{term.key}' "
-                        f"in {shown} (line {term.line}) if it is right",
-                    )
-                )
+            expected = parts(name)[0] if parts(name) else name
             bad = find(term.forbidden.get(message.lang, ()), translation, message.lang)
             if bad is not None:
                 problems.append(
                     Problem(
                         where,
                         f"'{bad}' is a forbidden {message.lang} form for '{english}' (term "
-                        f"'{term.key}', {shown} line {term.line}); use "
-                        f"'{parts(name)[0] if parts(name) else name}'",
+                        f"'{term.key}', {shown} line {term.line}); use '{expected}'",
+                    )
+                )
+            elif accepted and find(accepted, translation, message.lang) is None:
+                problems.append(
+                    Problem(
+                        where,
+                        f"the English has '{english}' (term '{term.key}'), which is "
+                        f"'{expected}' in {message.lang}, but the translation has none of "
+                        f"{_listing(accepted)}; use the term, or add the form used here to "
+                        f"{message.lang}_variants of '{term.key}' in {shown} (line {term.line}) "
+                        "if it is right",
                     )
                 )
     return problems
 
 
-def is_short(text: str) -> bool:
-    """A title, label, heading or term: a few words on one line, not a sentence."""
-    words = plain(text).split()
-    return 0 < len(words) <= SHORT_WORDS and "\n" not in text.strip()
-
-
 def consistency_problems(messages: Iterable[Message]) -> list[Problem]:
-    """One short English text translated two ways in one language: a warning at the second
-    place, naming the first. Whitespace and emphasis marks do not make a difference."""
+    """One English text translated two ways in one language: a warning at the second place,
+    naming the first. Whitespace, case and emphasis marks do not make a difference.
+
+    Every text counts, not only titles and labels: in this course a repeated sentence is a
+    scenario's summary on the practice page and in the player, or a handout's line taken from
+    a chapter, and the reader should meet it in one wording."""
     first: dict[tuple[str, str], tuple[str, Message]] = {}
     problems: list[Problem] = []
     for message in messages:
-        if not is_short(message.source) or _kept(message):
+        if _kept(message):
             continue
         key = (message.lang, " ".join(message.source.split()))
         translation = plain(message.translation)
@@ -433,7 +429,10 @@ def catalog_messages(path: Path, lang: str, shown: str) -> list[Message]:
     catalog = read_catalog(path)
     if catalog is None:
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):  # replaced since it was read: the next check sees it
+        return []
     out = []
     for message in catalog:
         if not message.id or message.fuzzy or isinstance(message.id, (tuple, list)):
@@ -445,9 +444,24 @@ def catalog_messages(path: Path, lang: str, shown: str) -> list[Message]:
     return out
 
 
+_memo: dict[tuple[object, ...], list[Problem]] = {}
+
+
+def _stamp(path: Path) -> tuple[object, ...]:
+    try:
+        info = path.lstat()
+    except OSError:
+        return (str(path),)
+    return (str(path), info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 def check_project(locales_dir: Path, languages: Iterable[str], root: Path) -> list[Problem]:
     """``waspada check``'s termbase part: the termbase itself, then every catalog of the
-    course languages against it. No termbase, no check."""
+    course languages against it. No termbase, no check.
+
+    A catalog's term problems are remembered while it and the termbase stay the same, so a
+    process that checks again and again (``waspada preview``) looks again only at the catalogs
+    edited."""
     path = locales_dir / TERMBASE
     if not path.exists() and not path.is_symlink():
         return []
@@ -456,14 +470,21 @@ def check_project(locales_dir: Path, languages: Iterable[str], root: Path) -> li
         termbase, problems = read_termbase(path, shown)
     except TermbaseError as exc:
         return [exc.problem]
+    termbase_stamp = _stamp(path)
     messages: list[Message] = []
     for lang in languages:
         if lang == "en" or lang not in termbase.languages:
             continue
         folder = locales_dir / lang / "LC_MESSAGES"
         for po in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-            messages += catalog_messages(po, lang, _shown(po, root))
-    problems += term_problems(termbase, messages, shown)
+            found = catalog_messages(po, lang, _shown(po, root))
+            messages += found
+            key = (termbase_stamp, shown, _stamp(po), found[0].file if found else "")
+            if key not in _memo:
+                if len(_memo) > 4096:  # edited catalogs leave old entries behind
+                    _memo.clear()
+                _memo[key] = term_problems(termbase, found, shown)
+            problems += _memo[key]
     problems += consistency_problems(messages)
     return problems
 
