@@ -19,6 +19,7 @@ translators keep working on it in Poedit or Weblate, with the catalog's review a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -109,7 +110,7 @@ class TermbaseDirective(SphinxDirective):
         if column == MEANING_HEADING:
             return self._translatable(term.definition)
         code = INDONESIAN if column == INDONESIAN_HEADING else column
-        return self._markup(term.name(code) or term.name(INDONESIAN))
+        return _term(term.name(code) or term.name(INDONESIAN))
 
     def _translatable(self, text: str) -> nodes.Element:
         """``text`` (MyST) as the chapter's own paragraphs: translated from glossary.po."""
@@ -120,14 +121,16 @@ class TermbaseDirective(SphinxDirective):
             para.source, para.line = source, line
         return box[0] if len(box) == 1 else box
 
-    def _markup(self, text: str) -> nodes.Element:
-        """A term from the termbase (``*italic*`` allowed), never looked up in a catalog."""
-        box = nodes.container()
-        self.state.nested_parse(StringList([text], source=""), self.content_offset, box)
-        for node in box.findall(nodes.TextElement):
-            node.source = None
-            node["translatable"] = False
-        return box[0] if len(box) == 1 else box
+
+def _term(text: str) -> nodes.paragraph:
+    """A term from the termbase, never looked up in a catalog: plain text, ``*italic*``
+    parts set in italics. Nothing else is markup here (no HTML, links or roles)."""
+    para = nodes.paragraph()
+    para["translatable"] = False
+    for index, piece in enumerate(re.split(r"\*([^*]+)\*", text)):
+        if piece:
+            para += nodes.emphasis(text=piece) if index % 2 else nodes.Text(piece)
+    return para
 
 
 def _columns(shown: str) -> list[str]:

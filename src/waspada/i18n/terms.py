@@ -117,6 +117,10 @@ class Message:
 # -- reading ------------------------------------------------------------------------------------
 
 
+# What a term may not contain: HTML, code, links, roles, placeholders.
+_NOT_PLAIN = re.compile(r"[<>`\[\]{}]")
+
+
 def _forms(text: str) -> tuple[str, ...]:
     return tuple(f.strip() for f in text.split(SEPARATOR) if f.strip())
 
@@ -189,6 +193,21 @@ def parse_termbase(text: str, shown: str) -> tuple[Termbase, list[Problem]]:
             )
             continue
         seen[key] = line
+        markup = [
+            column
+            for column in ("en", "en_match", *languages)
+            for value in [row.get(column) or "", row.get(f"{column}_variants") or ""]
+            if _NOT_PLAIN.search(value)
+        ]
+        if markup:
+            problems.append(
+                Problem(
+                    Location(shown, line, 1),
+                    f"the term '{key}' has markup in {', '.join(dict.fromkeys(markup))}; a term "
+                    "is plain text (only *italic* is allowed)",
+                )
+            )
+            continue
         match_text = (row.get("en_match") or "").strip()
         forms = () if match_text == NOT_CHECKED else _forms(match_text) or parts(english)
         match = tuple(f for f in forms if not f.startswith("!"))
