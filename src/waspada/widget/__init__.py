@@ -69,6 +69,14 @@ class ScenarioWidget(anywidget.AnyWidget):
         )
 
     def _compile(self, lang: str) -> dict[str, Any]:
+        if lang != "en" and self._locales_dir is not None:
+            # One language per screen: a scenario not yet translated whole into ``lang`` is
+            # played whole in the next language of its chain that translates all of it.
+            from ..i18n import language
+            from ..i18n.screen import scenario_language
+
+            chosen = language(self._locales_dir, lang)
+            lang = scenario_language(self._locales_dir, chosen, self._scenario.id)
         return scenario_payload(
             self._scenario, self._services, lang=lang, locales_dir=self._locales_dir
         )
