@@ -321,11 +321,16 @@ def test_round_trip_extract_translate_build(tmp_path: Path) -> None:
     waspada("i18n", "update")
     translate_po(
         po_path(root / "locales", "id", "index"),
-        {"This course is about safety.": "Kursus ini tentang keselamatan."},
+        {"This course is about safety.": "Kursus ini tentang keselamatan.", "Welcome": "Selamat"},
     )
-    translate_po(
-        po_path(root / "locales", "id", "scenarios"), {"A demo": "Sebuah contoh", "Go on": "Lanjut"}
-    )
+    # A chapter or scenario is shown in Indonesian only when translated whole (one language
+    # per screen): the story page, and every message of the demo, two with words looked for.
+    translate_po(po_path(root / "locales", "id", "story"), {"A story": "Sebuah cerita"})
+    scenarios = po_path(root / "locales", "id", "scenarios")
+    with scenarios.open("rb") as handle:
+        demo = [m.id for m in read_po(handle) if m.id and (m.context or "").startswith("demo")]
+    translate_po(scenarios, {m: f"(id) {m}" for m in demo})
+    translate_po(scenarios, {"A demo": "Sebuah contoh", "Go on": "Lanjut"})
     translate_po(po_path(root / "locales", "id", "ui"), {"Back": "Kembali"})
     assert "0 errors" in waspada("check")
     waspada("build", "--strict")
