@@ -16,6 +16,7 @@ from .records import MAX_FILE_BYTES, Session, read_session_file
 from .schema import SCHEMA_FILE, SCHEMA_TAG, SessionSpec, json_schema, spec_for_project
 
 MAX_FILES = 10_000
+MAX_TOTAL_SESSIONS = 100_000  # about 4 s and 400 MB; more is split by region or year
 _RAW = argparse.RawDescriptionHelpFormatter
 
 MERGE_HELP = f"""\
@@ -33,8 +34,8 @@ Each file is untrusted and used whole or not at all: a foreign file, a missing o
 column, a count that is negative or not a whole number, more answers right than given, a
 malformed date or a session id seen before is reported as FILE:LINE and the file is skipped.
 The rest is merged; the exit status is 1 if any file was skipped. Limits: {MAX_FILES} files,
-{MAX_FILE_BYTES // 1_000_000} MB and 10,000 sessions a file. A folder stands for its *.csv and
-*.json files."""
+{MAX_FILE_BYTES // 1_000_000} MB and 10,000 sessions a file, 100,000 sessions in all. A folder
+stands for its *.csv and *.json files."""
 
 XAPI_HELP = """\
 Write the sessions as xAPI 1.0.3 statements (a JSON list, for a Learning Record Store): one
@@ -153,6 +154,11 @@ def read_sessions(
             print(f"{result.file}: skipped (not counted)", file=sys.stderr)
             continue
         merged += 1
+        if len(sessions) + len(result.sessions) > MAX_TOTAL_SESSIONS:
+            raise CommandError(
+                f"more than {MAX_TOTAL_SESSIONS} sessions in all; merge them in parts (by "
+                "region or year)"
+            )
         for session in result.sessions:
             seen[session.text("session")] = session
         sessions += result.sessions

@@ -235,13 +235,13 @@ def _answers(group: Group, item: str, phase: str) -> str:
 
 
 def _percent(share: float | None) -> str:
-    return HIDDEN if share is None else f"{share * 100:.1f}".removesuffix(".0")
+    return HIDDEN if share is None else f"{share * 100:.1f}"
 
 
 def _change(before: float | None, after: float | None) -> str:
     if before is None or after is None:
         return HIDDEN
-    return f"{(after - before) * 100:.1f}".removesuffix(".0")
+    return f"{(after - before) * 100:.1f}"
 
 
 # --------------------------------------------------------------------------------------- HTML
@@ -259,6 +259,7 @@ border-bottom:2px solid #0b6e4f;padding-bottom:.2rem}h3{font-size:1rem;margin:1.
 .skipped{background:#fff4f0;border-left:4px solid #b3261e;padding:.5rem .8rem}
 table{border-collapse:collapse;margin:.3rem 0 1rem;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #ccd;padding:.25rem .5rem;text-align:right;vertical-align:middle}
+td{white-space:nowrap}td:first-child{white-space:normal}
 th{background:#eef2f0}td:first-child,th:first-child{text-align:left}
 .hidden{color:#666;font-style:italic}.wrap{overflow-x:auto}
 svg text{font:12px system-ui,sans-serif}
@@ -306,11 +307,11 @@ def summary_html(summary: Summary, skipped: list[str] | None = None) -> str:
         "</p>"
     )
     parts.append("<h2>All sessions</h2>")
-    parts.append(_people_table(summary, [("all", "")], "Sessions"))
+    parts.append(_people_table(summary, [("all", "")], ""))
     parts.append("<h3>Before and after the session, per item</h3>")
     parts.append(_items_table(summary))
     parts.append("<h3>Referrals by service</h3>")
-    parts.append(_referral_table(summary, [("all", "")], "Sessions"))
+    parts.append(_referral_table(summary, [("all", "")], ""))
     for dimension in DIMENSIONS:
         keys = summary.keys(dimension)
         title = dimension.capitalize()
@@ -459,7 +460,7 @@ def _change_text(before: float | None, after: float | None) -> str:
     change = _change(before, after)
     if change == HIDDEN:
         return change
-    return f"{'+' if not change.startswith('-') and change != '0' else ''}{change} points"
+    return f"{'+' if not change.startswith('-') and change != '0.0' else ''}{change} points"
 
 
 def _s(number: int) -> str:
