@@ -18,6 +18,7 @@ from IPython.display import display
 
 from .assets import quick_exit_link
 from .i18n import available_languages, language, translator
+from .i18n.screen import scenario_language
 from .i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, UI_MESSAGES
 from .project import Project
 from .scenario import Translate
@@ -114,7 +115,7 @@ def player(
 
     chooser.observe(switch, names="value")
     links = w.HTML(APP_CSS + _gallery_link(tr, back) + _quick_exit(tr))
-    display(_heading(tr, code, "scenario"))
+    display(w.HTML(_heading(tr, code, "scenario")))
     display(w.HBox([links, chooser]) if len(languages) > 1 else links, widget)
 
 
@@ -126,10 +127,10 @@ APP_CSS = """
 """
 
 
-def _heading(tr: Translate, lang: str, key: str) -> w.HTML:
+def _heading(tr: Translate, lang: str, key: str) -> str:
     """The page's heading, in the page's language (the notebooks have none of their own)."""
     text = html.escape(tr(UI_CONTEXT, APP_MESSAGES[key]))
-    return w.HTML(f'<h1 class="wsp-app-heading" lang="{html.escape(lang)}">{text}</h1>')
+    return f'<h1 class="wsp-app-heading" lang="{html.escape(lang)}">{text}</h1>'
 
 
 def _gallery_link(tr: Translate, query: dict[str, str]) -> str:
@@ -146,6 +147,7 @@ def _dead_end(text: str, tr: Translate, query: dict[str, str]) -> w.HTML:
     and the Quick exit, so that no page leaves a learner stuck."""
     return w.HTML(
         APP_CSS
+        + _heading(tr, query.get("lang", "en"), "scenario")
         + f'<p class="wsp-app-message">{html.escape(text)}</p>'
         + _gallery_link(tr, query)
         + _quick_exit(tr)
@@ -186,6 +188,7 @@ def gallery(project: Project | None = None) -> None:
     lang = query.get("lang", "en")
     lang = lang if lang in dict(languages) else "en"
     tr = translator(project.locales_dir, lang)
+    reader = language(project.locales_dir, lang)
     sections = []
     if language(project.locales_dir, lang).is_draft:
         notice = html.escape(tr(UI_CONTEXT, APP_MESSAGES["draft_notice"]))
@@ -208,16 +211,21 @@ def gallery(project: Project | None = None) -> None:
         items = []
         chosen = [shown[sid] for sid in ids]
         for scenario in sorted(chosen, key=lambda s: tr(s.id, s.title)):
+            # Named as the player will show it: whole in one language (i18n/screen.py).
+            played_in = scenario_language(project.locales_dir, reader, scenario.id)
+            own = translator(project.locales_dir, played_in)
+            mark = f' lang="{played_in}"' if played_in != lang else ""
             link = "player.ipynb?" + urlencode({"scenario": scenario.id, "lang": lang, **extra})
             facilitate = link + "&mode=facilitator"
             if profile is not None and profile.mode == "facilitator":
                 link = facilitate
             modi = ", ".join(tr("modus", MODUS_NAMES[m]) for m in scenario.modi)
             items.append(
-                f'<li><a href="{html.escape(link)}">{html.escape(tr(scenario.id, scenario.title))}'
+                f'<li><a href="{html.escape(link)}"{mark}>'
+                f"{html.escape(own(scenario.id, scenario.title))}"
                 f'</a><a class="wsp-gallery-facilitate" href="{html.escape(facilitate)}">'
                 f"{html.escape(tr(UI_CONTEXT, APP_MESSAGES['facilitator_mode']))}</a>"
-                f"<p>{html.escape(tr(scenario.id, scenario.summary))}</p>"
+                f"<p{mark}>{html.escape(own(scenario.id, scenario.summary))}</p>"
                 f'<p class="wsp-gallery-modi">{html.escape(modi)}</p></li>'
             )
         sections.append(f"<h2>{html.escape(heading_text)}</h2><ul>{''.join(items)}</ul>")
@@ -228,7 +236,7 @@ def gallery(project: Project | None = None) -> None:
         for code, name in languages
     )
     label = html.escape(tr(UI_CONTEXT, APP_MESSAGES["languages"]))
-    display(_heading(tr, lang, "gallery_title"))
+    display(w.HTML(_heading(tr, lang, "gallery_title")))
     display(
         w.HTML(
             GALLERY_CSS + f'<div class="wsp-gallery" lang="{lang}">'
