@@ -260,6 +260,32 @@ def test_json_problems_name_the_line_of_the_field(course, tmp_path, capsys):
     )
 
 
+def test_spreadsheet_csv_with_semicolons_and_json_with_a_bom_are_read(course, tmp_path, capsys):
+    root, spec = course
+    rng = random.Random(21)
+    first, second = record(spec, rng, 1), record(spec, rng, 2)
+    semicolons = tmp_path / "excel-id.csv"
+    semicolons.write_text(
+        "\ufeff" + ";".join(spec.names) + "\r\n" + ";".join(str(first[n]) for n in spec.names),
+        encoding="utf-8",
+    )
+    bom = tmp_path / "bom.json"
+    bom.write_text("\ufeff" + json.dumps(second), encoding="utf-8")
+    table = tmp_path / "s.csv"
+    assert merge(root, semicolons, bom, "-o", tmp_path / "s.html", "--csv", table) == 0
+    assert row(rows_of(table), "all")["men"] == str(first["men"] + second["men"])
+
+
+def test_a_json_key_given_twice_is_refused_with_its_line(course, tmp_path, capsys):
+    root, spec = course
+    path = tmp_path / "twice.json"
+    text = json.dumps(record(spec, random.Random(22), 1), indent=1)
+    path.write_text(text.replace('\n "men"', '\n "women": 900,\n "men"', 1), encoding="utf-8")
+    line = path.read_text().splitlines().index(' "women": 900,') + 1
+    assert merge(root, path, "-o", tmp_path / "s.html") == 1
+    assert f"{path}:{line}:1: error: the key 'women' is given twice" in capsys.readouterr().err
+
+
 def test_a_session_given_twice_skips_the_second_file(course, tmp_path, capsys):
     root, spec = course
     rec = record(spec, random.Random(1), 1)

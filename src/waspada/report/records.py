@@ -211,8 +211,15 @@ def _json_rows(text: str, name: str, problems: list[Problem]) -> list[Row]:
     def line_at(offset: int) -> int:
         return text.count("\n", 0, offset) + 1
 
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in items]
+        repeated.extend(key for key in dict.fromkeys(keys) if keys.count(key) > 1)
+        return dict(items)
+
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         problems.append(
             Problem(Location(name, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
@@ -220,6 +227,17 @@ def _json_rows(text: str, name: str, problems: list[Problem]) -> list[Row]:
         return []
     except RecursionError:
         problems.append(Problem(Location(name, 1, 1), "not valid JSON: nested too deeply"))
+        return []
+    if repeated:
+        key = repeated[0]
+        where = text.find(json.dumps(key))
+        where = text.find(json.dumps(key), where + 1)
+        problems.append(
+            Problem(
+                Location(name, line_at(max(where, 0)), 1),
+                f"the key '{_short(key)}' is given twice in one record; which one counts?",
+            )
+        )
         return []
     if isinstance(document, dict) and "schema" in document:
         return [(line_at(len(text) - len(text.lstrip())), document, _key_lines(text, 0, line_at))]
