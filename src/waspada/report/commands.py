@@ -123,9 +123,10 @@ def session_files(paths: list[Path]) -> list[Path]:
 def read_sessions(
     paths: list[Path], spec: SessionSpec, outputs: list[Path]
 ) -> tuple[list[Session], int, int, list[str]]:
-    """Every good file's sessions, the numbers of files merged and skipped, and one line per
-    problem of the skipped files (also printed). A session id already read from another file
-    skips the file."""
+    """Every good file's sessions, the numbers of files merged and skipped, and a line per
+    skipped file for the summary (its problems are printed; they quote what the file holds, so
+    the summary, which is shared, names only the file, how many and the first line). A session
+    id already read from another file skips the file."""
     written = {p.resolve() for p in outputs}
     sessions: list[Session] = []
     seen: dict[str, Session] = {}
@@ -150,7 +151,12 @@ def read_sessions(
         if result.problems:
             skipped += 1
             print_problems(result.problems)
-            problems += [str(p) for p in result.problems]
+            lines = sorted(p.location.line for p in result.problems if p.location.line)
+            count = len(result.problems)
+            problems.append(
+                f"{result.file}: {count} problem{'s' if count > 1 else ''}"
+                + (f", the first on line {lines[0]}" if lines else "")
+            )
             print(f"{result.file}: skipped (not counted)", file=sys.stderr)
             continue
         merged += 1

@@ -294,8 +294,8 @@ def summary_html(summary: Summary, skipped: list[str] | None = None) -> str:
     ]
     if skipped:
         parts.append(
-            '<div class="skipped"><p><strong>Skipped files</strong> (not counted at all; fix '
-            "them and merge again):</p><ul>"
+            '<div class="skipped"><p><strong>Skipped files</strong> (not counted at all; the '
+            "merge command printed what is wrong; fix them and merge again):</p><ul>"
             + "".join(f"<li><code>{e(line)}</code></li>" for line in skipped)
             + "</ul></div>"
         )
