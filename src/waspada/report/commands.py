@@ -178,7 +178,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     outputs = [args.output, *([args.csv] if args.csv else [])]
     sessions, merged, skipped, problems = read_sessions(args.files, spec, outputs)
     if not sessions:
-        raise CommandError(f"no session could be merged ({skipped} files skipped; see above)")
+        raise CommandError("no session could be merged: every file was skipped (see above)")
     summary = summarise(sessions, spec, merged, skipped)
     write_text(args.output, summary_html(summary, problems))
     written = [str(args.output)]
@@ -202,7 +202,7 @@ def cmd_xapi(args: argparse.Namespace) -> int:
     spec = spec_for_project(project_of(args))
     sessions, merged, skipped, _ = read_sessions(args.files, spec, [args.output])
     if not sessions:
-        raise CommandError(f"no session could be read ({skipped} files skipped; see above)")
+        raise CommandError("no session could be read: every file was skipped (see above)")
     text = json.dumps(statements(sessions, spec, home), ensure_ascii=False, indent=1)
     write_text(args.output, text + "\n")
     print(

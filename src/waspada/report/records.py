@@ -60,6 +60,8 @@ def read_session_file(path: Path, spec: SessionSpec, display: str | None = None)
         return result
 
     try:
+        if not path.exists():
+            return fail("no such file")
         if not path.is_file():
             return fail("not a regular file; name the session exports (.csv or .json)")
         with path.open("rb") as stream:
