@@ -41,8 +41,9 @@ XAPI_HELP = """\
 Write the sessions as xAPI 1.0.3 statements (a JSON list, for a Learning Record Store): one
 statement per session, whose actor is an Identified Group with an account named by the
 session's random id -- never a person. The counts are in result.extensions, the scenarios in
-context.contextActivities; the typed place (village or school) is left out. Files are read and
-skipped as by 'waspada report merge'."""
+context.contextActivities; the typed place (village or school) is left out. The counts are each
+session's own, as in the session's CSV, not hidden below 5: send them to the programme's own
+LRS, not to a published report. Files are read and skipped as by 'waspada report merge'."""
 
 
 def add_report_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
