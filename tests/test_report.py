@@ -287,6 +287,26 @@ def test_a_json_key_given_twice_is_refused_with_its_line(course, tmp_path, capsy
     assert f"{path}:{line}:1: error: the key 'women' is given twice" in capsys.readouterr().err
 
 
+def test_oversized_files_are_refused_before_they_are_read(course, tmp_path, capsys, monkeypatch):
+    root, spec = course
+    import waspada.report.records as records
+
+    rng = random.Random(23)
+    good = write_csv(tmp_path / "good.csv", spec, [record(spec, rng, 1)])
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"schema," + b"x" * records.MAX_FILE_BYTES)
+    monkeypatch.setattr(records, "MAX_SESSIONS", 3)
+    many = write_csv(tmp_path / "many.csv", spec, [record(spec, rng, 10 + n) for n in range(4)])
+    many_json = write_json(tmp_path / "many.json", [record(spec, rng, 20 + n) for n in range(4)])
+    table = tmp_path / "s.csv"
+    assert merge(root, good, huge, many, many_json, "-o", tmp_path / "s.html", "--csv", table) == 1
+    err = capsys.readouterr().err
+    assert f"{huge}: error: larger than 5 MB" in err
+    assert f"{many}: error: more than 3 sessions in one file" in err
+    assert f"{many_json}: error: more than 3 sessions in one file" in err
+    assert row(rows_of(table), "all")["sessions"] == "1"
+
+
 def test_a_session_given_twice_skips_the_second_file(course, tmp_path, capsys):
     root, spec = course
     rec = record(spec, random.Random(1), 1)

@@ -89,9 +89,11 @@ def read_session_file(path: Path, spec: SessionSpec, display: str | None = None)
         result.problems = result.problems[:MAX_PROBLEMS]
         return result
     if len(rows) > MAX_SESSIONS:
-        return fail(f"{len(rows)} sessions in one file; at most {MAX_SESSIONS} are read")
+        return fail(f"more than {MAX_SESSIONS} sessions in one file; split it")
     seen: dict[str, int] = {}
     for line, raw, where in rows:
+        if len(result.problems) >= MAX_PROBLEMS:
+            break
         values = check_record(raw, spec, line, name, where, result.problems, from_csv=from_csv)
         if values is None:
             continue
@@ -107,8 +109,6 @@ def read_session_file(path: Path, spec: SessionSpec, display: str | None = None)
             continue
         seen[sid] = line
         result.sessions.append(Session(values, name, line))
-        if len(result.problems) >= MAX_PROBLEMS:
-            break
     if result.problems:
         result.problems = result.problems[:MAX_PROBLEMS]
         result.sessions = []
