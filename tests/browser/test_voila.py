@@ -92,9 +92,36 @@ def test_unknown_scenario_gets_a_friendly_message(page, voila_url: str) -> None:
     page.get_by_role("heading", name="Village sessions").wait_for(timeout=60_000)
 
 
-def test_language_switch_in_voila_keeps_the_step(page, voila_url: str) -> None:
+def translate_whole(course: Path, sid: str) -> None:
+    """Give the tiny course an Indonesian translation of every message of scenario ``sid``:
+    a scenario is played in a language only when translated whole (one language per screen)."""
+    from babel.messages.pofile import read_po, write_po
+
+    from waspada.i18n.catalogs import (
+        extract_code_templates,
+        load_languages,
+        po_path,
+        update_catalogs,
+    )
+
+    locales = course / "locales"
+    scenarios = sorted((course / "scenarios").glob("*.yml"))
+    extract_code_templates(course, scenarios, course / "help.yml", locales)
+    update_catalogs(locales, load_languages(locales), ["id"])
+    path = po_path(locales, "id", "scenarios")
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id and (message.context == sid or (message.context or "").startswith(f"{sid}:")):
+            message.string = f"(id) {message.id}"
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+def test_language_switch_in_voila_keeps_the_step(page, voila_url: str, tiny_course: Path) -> None:
     """Choosing another language in the player recompiles the text but keeps the group's step."""
     sid = first_vector_id()
+    translate_whole(tiny_course, sid)
     open_player(page, voila_url, sid)
     click_route(page, [1])
     node = page.locator(".wsp-root").get_attribute("data-wsp-node")
