@@ -13,6 +13,10 @@ from .model import Scenario
 from .problems import Location, Problem, Severity, sort_problems
 from .validate import check_help_for_characters, validate
 
+# A knowledge check with ``module: session`` is the session page's before/after check
+# ({session-report}): it closes no chapter, so the progress dashboard and SCORM leave it out.
+SESSION_MODULE = "session"
+
 
 @dataclass
 class Collection:
@@ -30,7 +34,17 @@ class Collection:
 
     @property
     def checks(self) -> dict[str, Scenario]:
-        return {sid: s for sid, s in self.scenarios.items() if s.is_check}
+        """The knowledge checks of modules, without the session's before/after check."""
+        return {
+            sid: s for sid, s in self.scenarios.items() if s.is_check and s.module != SESSION_MODULE
+        }
+
+    @property
+    def session_checks(self) -> dict[str, Scenario]:
+        """The before/after checks of the session page (``module: session``)."""
+        return {
+            sid: s for sid, s in self.scenarios.items() if s.is_check and s.module == SESSION_MODULE
+        }
 
     @property
     def errors(self) -> list[Problem]:
@@ -39,6 +53,35 @@ class Collection:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
+
+
+def check_session_check(scenario: Scenario) -> list[Problem]:
+    """The before/after check of a session counts the hands on one right answer per question,
+    and is short enough to ask twice in a session: 5 to 8 questions (a warning otherwise)."""
+    if not scenario.is_check or scenario.module != SESSION_MODULE:
+        return []
+    problems = []
+    questions = [node for node in scenario.nodes.values() if not node.is_ending]
+    for node in questions:
+        right = sum(1 for choice in node.choices if choice.correct)
+        if right != 1:
+            problems.append(
+                Problem(
+                    node.location,
+                    f"question '{node.id}' of the session check has {right} right answers; "
+                    "hands are counted against one, so mark exactly one option 'correct: true'",
+                )
+            )
+    if not 5 <= len(questions) <= 8:
+        problems.append(
+            Problem(
+                scenario.location,
+                f"the session check has {len(questions)} questions; ask 5 to 8, so that it fits "
+                "twice into one session",
+                severity=Severity.WARNING,
+            )
+        )
+    return problems
 
 
 def load_collection(
@@ -83,6 +126,7 @@ def _load(
             problems = validate(scenario)
             if help_ids is not None:
                 problems += check_help_for_characters(scenario, result.services)
+            problems += check_session_check(scenario)
             result.problems += problems
         if any(p.is_error for p in problems):
             result.broken.add(scenario.id)
