@@ -196,6 +196,14 @@ def test_a_changed_translation_rebuilds_the_help_box(tmp_path: Path) -> None:
         with po.open("wb") as handle:
             write_po(handle, catalog)
 
+    # The page itself is translated whole, so it is shown in Indonesian (one language per
+    # screen), help box included.
+    page = Catalog(locale="id")
+    page.add("Story", "Cerita")
+    for path in (src / "locales" / "templates" / "story.pot", po.parent / "story.po"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, page)
     translate("Saluran darurat polisi, versi pertama.")
     out, _ = build(src)
     assert "versi pertama" in (out / "story.html").read_text()

@@ -47,8 +47,12 @@ def _locales(env: Any) -> Path:
     return (Path(env.srcdir) / env.config.waspada_locales).resolve()
 
 
-def _lang(env: Any) -> str:
-    return env.config.language or "en"
+def _lang(env: Any, docname: str | None = None) -> str:
+    """The language the page is shown in: the build's, or the fallback of a chapter not yet
+    translated whole into it (one language per screen, see screen.py)."""
+    from .screen import page_code
+
+    return page_code(env.app, docname or env.docname)
 
 
 def _all_scenarios(env: Any) -> Collection:
@@ -311,7 +315,7 @@ def _resolve_dashboards(app: Sphinx, doctree: nodes.document, docname: str) -> N
         return
     env = app.env
     collection = _all_scenarios(env)
-    lang = _lang(env)
+    lang = _lang(env, docname)
     locales = _locales(env)
     order = list(env.config.waspada_profile_documents or [])
     checks = [c for c in collection.checks.values() if c.module in env.found_docs]
