@@ -21,6 +21,7 @@ from .directive import setup_scenario
 from .kit import setup_kit
 from .languages import setup_languages
 from .screen import setup_screen
+from .session import setup_session
 from .termbase import setup_termbase
 from .theme import setup_theme
 
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_kit(app)
     setup_languages(app)
     setup_screen(app)
+    setup_session(app)
     setup_termbase(app)
     setup_theme(app)
     return {
