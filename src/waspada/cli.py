@@ -177,7 +177,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     compile_.add_argument("--lang", action="append", metavar="LANG", help="only this language")
     compile_.set_defaults(func=cmd_i18n_compile, command="i18n compile")
-    status = i18n_sub.add_parser("status", help="print translation coverage")
+    status = i18n_sub.add_parser(
+        "status", help="print how much is reviewed, draft and missing, per catalog and language"
+    )
     status.add_argument("--lang", action="append", metavar="LANG", help="only this language")
     status.set_defaults(func=cmd_i18n_status, command="i18n status")
     add = i18n_sub.add_parser(
@@ -197,6 +199,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     add.add_argument("--cldr", default="id", help="CLDR locale for dates and numbers (default id)")
     add.set_defaults(func=cmd_i18n_add, command="i18n add")
+    review = i18n_sub.add_parser(
+        "review",
+        help="write a review sheet for native speakers (HTML to print, CSV to fill in), or "
+        "record a returned sheet's approvals and corrections",
+        description="Without --apply: write a printable review sheet of one language (HTML, "
+        "safety-critical messages first) and a CSV beside it for the reviewer's marks (OK or "
+        "fix) and corrected text. With --apply: record the marks of a returned CSV in "
+        "locales/LANG/reviews.csv and the corrections in the catalogs.",
+        epilog="examples:\n  waspada i18n review --lang jv -o review-jv.html\n"
+        '  waspada i18n review --apply review-jv.csv --reviewer "Paguyuban Basa Jawa"',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    review.add_argument("--lang", metavar="LANG", help="the language of the sheet")
+    review.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="the HTML file (default: _build/review/review-LANG.html); the CSV goes beside it",
+    )
+    review.add_argument("--apply", type=Path, metavar="FILE.csv", help="a returned sheet")
+    review.add_argument(
+        "--reviewer", metavar="NAME", help="who reviewed (a name, organisation or pseudonym)"
+    )
+    review.set_defaults(func=cmd_i18n_review, command="i18n review")
     i18n.set_defaults(func=lambda _args: (i18n.print_help(), 2)[1], command="i18n")
 
     serve = sub.add_parser(
@@ -618,31 +645,54 @@ def cmd_i18n_compile(args: argparse.Namespace) -> int:
 
 
 def cmd_i18n_status(args: argparse.Namespace) -> int:
-    from .i18n.catalogs import coverage, load_languages
+    from .i18n.catalogs import load_languages
+    from .i18n.review import review_coverage, status_lines
 
     project = project_of(args)
     languages = load_languages(project.locales_dir)
-    wanted = _langs(args, project)
-    rows = [row for row in coverage(project.locales_dir, languages) if row.lang in wanted]
+    rows = review_coverage(project.locales_dir, _langs(args, project))
     if not rows:
         print("no catalogs yet: run 'waspada i18n extract' and 'waspada i18n update'")
         return 0
-    print(f"{'lang':<5} {'catalog':<20} {'translated':>10} {'fuzzy':>6} {'total':>6} {'done':>6}")
-    for code in wanted:
-        mine = [row for row in rows if row.lang == code]
-        for row in mine:
-            print(
-                f"{row.lang:<5} {row.domain:<20} {row.translated:>10} {row.fuzzy:>6} "
-                f"{row.total:>6} {row.percent:>5.0f}%"
-            )
-        done = sum(r.translated for r in mine)
-        total = sum(r.total for r in mine)
-        share = 100 * done / total if total else 100
-        language = languages[code]
-        print(
-            f"{code:<5} {'ALL':<20} {done:>10} {'':>6} {total:>6} {share:>5.0f}%  "
-            f"{language.status}; missing messages fall back: {' -> '.join(language.chain)}\n"
+    print("\n".join(status_lines(rows, languages)))
+    return 0
+
+
+def cmd_i18n_review(args: argparse.Namespace) -> int:
+    from .i18n.catalogs import load_languages
+    from .i18n.review import apply_sheet, sheet_rows, write_sheet
+
+    project = project_of(args)
+    languages = load_languages(project.locales_dir)
+    if args.apply is not None:
+        if not args.reviewer:
+            raise CommandError("--apply needs --reviewer NAME: who reviewed the sheet")
+        if args.lang:
+            _langs(argparse.Namespace(lang=[args.lang]), project)
+        done = apply_sheet(
+            project.locales_dir, languages, args.apply, args.reviewer, lang=args.lang
         )
+        for note in [*done.warnings, *done.skipped]:
+            print(note, file=sys.stderr)
+        record = (project.locales_dir / done.lang / "reviews.csv").relative_to(project.root)
+        print(
+            f"{args.apply}: {done.approved} approved, {done.corrected} corrected "
+            f"({len(done.catalogs)} catalogs written), {len(done.skipped)} left alone; "
+            f"recorded in {record}"
+        )
+        return 0
+    if not args.lang:
+        raise CommandError("name the sheet's language with --lang (e.g. --lang jv)")
+    wanted = _langs(argparse.Namespace(lang=[args.lang]), project)
+    if len(wanted) != 1:
+        raise CommandError("a sheet is for one language: give --lang once, e.g. --lang jv")
+    code = wanted[0]
+    if code == "en":
+        raise CommandError("English is the source language; give a translated one")
+    output = args.output or project.build_dir / "review" / f"review-{code}.html"
+    rows = sheet_rows(project.locales_dir, languages[code])
+    csv_path = write_sheet(rows, languages[code], output)
+    print(f"wrote {output} and {csv_path}: {len(rows)} messages, safety-critical first")
     return 0
 
 
