@@ -314,3 +314,23 @@ def test_session_page_is_keyboard_usable_and_passes_axe(page, session_kits: Path
         pytest.fail("Tab never reached the hands of the check")
     page.keyboard.type("7")
     assert any(k.startswith("waspada:session:") for k in page.evaluate("Object.keys(localStorage)"))
+
+
+def test_large_text_reflows_without_sideways_scrolling_of_the_page(
+    page, session_kits: Path
+) -> None:
+    """At twice the text size the page itself never scrolls sideways: fields wrap, and a table
+    too wide for the column scrolls in its own box (which the keyboard can reach)."""
+    page.goto((session_kits / "village" / "en" / "guides" / "session-report.html").as_uri())
+    page.locator(".wsp-session-form").wait_for()
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll('.wsp-session *')]
+             .filter(e => !e.closest('.wsp-session-scroll'))
+             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+             .map(e => e.tagName + '.' + e.className)"""
+    )
+    assert outside == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    report = page.locator(".wsp-session-sheet .wsp-session-scroll")
+    assert report.get_attribute("tabindex") == "0" and report.get_attribute("aria-label")

@@ -475,7 +475,7 @@
           });
           table.append(row);
         });
-        set.append(table);
+        set.append(scroller(table, item.text, false));
         check.append(set);
       });
       fields.append(check);
@@ -609,7 +609,7 @@
         row.append(th, h("td", "", before.text), h("td", "", after.text), h("td", "wsp-session-change", change));
         table.append(row);
       });
-      sheet.append(table);
+      sheet.append(scroller(table, ui.session_check, true));
 
       sheet.append(h("h3", "", ui.session_room));
       var people = SEX.reduce(function (sum, key) { return sum + Number(rec[key]); }, 0);
@@ -647,6 +647,22 @@
     }
 
     drawForm();
+  }
+
+  /**
+   * A table in a box that scrolls sideways when large text makes it wider than the page; the
+   * box takes keyboard focus when nothing inside it can (so the keyboard can scroll it too).
+   * @param {HTMLElement} table @param {string} label @param {boolean} focusable
+   */
+  function scroller(table, label, focusable) {
+    var box = h("div", "wsp-session-scroll");
+    if (focusable) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", label);
+    }
+    box.append(table);
+    return box;
   }
 
   /** A face for the vote, decorative (the label says what it means). @param {string} mouth */
