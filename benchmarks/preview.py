@@ -2,13 +2,14 @@
 
 Run: python benchmarks/preview.py [--lang id] [--repeat 5] [--timeout 900]
 
-Copies the project's git-tracked files (`git ls-files`, as they are in the working tree, like
-`build_time.py`) to a temporary folder, times a full `waspada build --profile full --lang en`
-there (into a folder of its own, from nothing), then starts `waspada preview --profile full
---lang LANG` on the copy (Indonesian by default, so that a translation has a page to show) and
-opens its pages in headless Chromium (Debian's, at /usr/bin/chromium). For each kind of edit,
---repeat times, it saves the file and measures the wall time from just before the save to the
-open page showing the new text, after the page reloaded itself (checked every 20 ms):
+Copies the project's files as they are in the working tree (`git ls-files --cached --others
+--exclude-standard`: tracked files and new ones that are not ignored) to a temporary folder,
+times a full `waspada build --profile full --lang en` there (into a folder of its own, from
+nothing), then starts `waspada preview --profile full --lang LANG` on the copy (Indonesian by
+default, so that a translation has a page to show) and opens its pages in headless Chromium
+(Debian's, at /usr/bin/chromium). For each kind of edit, --repeat times, it saves the file and
+measures the wall time from just before the save to the open page showing the new text, after
+the page reloaded itself (checked every 20 ms):
 
 - scenario: a word added to the first scene of scenarios/cafe-singer.yml, seen in the player
   of practice/cafe-singer.html;
@@ -39,8 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _site import chromium
-from build_time import copy_sources
 
+ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"scenario": 3.0, "translation": 3.0, "chapter": 5.0}
 SCENARIO_FILE = "scenarios/cafe-singer.yml"
 SCENARIO_PAGE = "practice/cafe-singer.html"
@@ -124,7 +125,7 @@ def time_edit(
     path.write_text(edit, encoding="utf-8")
     while not page_shows(page, selector, marker):
         if time.perf_counter() - began > wait:
-            tail = "\n".join(preview.lines[mark:])
+            tail = "\n".join(preview.lines[-40:])
             sys.exit(f"the page did not show {marker!r} within {wait:.0f} s; preview:\n{tail}")
         time.sleep(0.02)
     took = time.perf_counter() - began
@@ -142,6 +143,39 @@ def full_build(project: Path, output: Path, timeout: float) -> float:
     if result.returncode:
         sys.exit(f"waspada build failed:\n{(result.stdout + result.stderr)[-3000:]}")
     return time.perf_counter() - began
+
+
+def worker_memory_mb(parent: int) -> float | None:
+    """The resident memory of the preview's Sphinx process (its child), from /proc."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit():
+                continue
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) != parent:
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except (OSError, ValueError, IndexError):
+            continue
+    return None
+
+
+def copy_sources(destination: Path) -> int:
+    """The working tree's course files (tracked, and new ones not ignored) into ``destination``."""
+    names = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True, text=True,
+    ).stdout.split("\0")  # fmt: skip
+    count = 0
+    for name in filter(None, names):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink() and not name.startswith("node_modules/"):
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+            count += 1
+    return count
 
 
 def free_port() -> int:
@@ -167,7 +201,7 @@ def main() -> None:
     try:
         project = tmp / "course"
         count = copy_sources(project)
-        print(f"copied {count} tracked files to {project}", flush=True)
+        print(f"copied {count} files to {project}", flush=True)
         print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
         full = full_build(project, tmp / "full-build", args.timeout)
         print(f"full build (waspada build --profile full --lang en): {full:.1f} s", flush=True)
@@ -232,6 +266,9 @@ def main() -> None:
                 print(f"chapter     #{number}: {took:5.2f} s   {line}", flush=True)
             context.close()
         print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        memory = worker_memory_mb(preview.process.pid)
+        if memory is not None:
+            print(f"the preview's Sphinx process holds {memory:.0f} MB (RSS)")
         medians = {kind: statistics.median(values) for kind, values in times.items()}
         for kind, value in medians.items():
             met = "met" if value < TARGETS[kind] else "MISSED"

@@ -26,6 +26,7 @@ from waspada.preview import (
     changed_files,
     classify,
     describe,
+    forget_doctrees,
     inject,
     plan,
     scan,
@@ -104,11 +105,26 @@ def test_the_rebuild_line_names_the_changed_files() -> None:
 
 def test_a_translation_recompiles_catalogs_and_theme_text_rewrites_every_page() -> None:
     assert plan(["scenarios/x.yml", "book/a.md"], CHAIN) == Rebuild()
-    assert plan(["locales/jv/LC_MESSAGES/recruitment.po"], CHAIN) == Rebuild(compile_catalogs=True)
+    assert plan(["locales/jv/LC_MESSAGES/recruitment.po"], CHAIN) == Rebuild(
+        compile_catalogs=True, reread=("recruitment",)
+    )
     # The theme's and the interface's text is on every page, not only on pages read again.
     assert plan(["locales/id/LC_MESSAGES/sphinx.po"], CHAIN) == Rebuild(True, True)
     assert plan(["locales/jv/LC_MESSAGES/ui.po"], CHAIN) == Rebuild(True, True)
     assert plan(["locales/languages.yml"], CHAIN) == Rebuild(True, True)
+
+
+def test_the_pages_of_a_changed_chapter_catalog_are_read_again(tmp_path: Path) -> None:
+    """Sphinx alone would miss a .po saved between compiling the catalogs and reading the page:
+    the page's doctree goes, so Sphinx reads the page again."""
+    build = tmp_path / ".doctrees" / "html-full-jv-author"
+    pages = ["index", "recruitment", "practice/index", "practice/cafe-singer", "guides/village"]
+    for page in pages:
+        (build / f"{page}.doctree").parent.mkdir(parents=True, exist_ok=True)
+        (build / f"{page}.doctree").write_bytes(b"doctree")
+    forget_doctrees(tmp_path, ["recruitment", "practice"])
+    left = sorted(p.relative_to(build).as_posix() for p in build.rglob("*.doctree"))
+    assert left == ["guides/village.doctree", "index.doctree"]
 
 
 def test_only_errors_in_what_this_preview_reads_stop_a_rebuild() -> None:

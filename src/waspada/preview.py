@@ -154,6 +154,10 @@ class Rebuild:
 
     compile_catalogs: bool = False  # a .po of the chain changed: compile the merged .mo again
     rewrite_all: bool = False  # text every page shows changed: write every page again
+    # Chapters' catalogs that changed (recruitment, practice ...): their pages are read again
+    # whatever Sphinx thinks. Sphinx reads the .mo compiled before it starts but dates a page
+    # from when it reads it, so a .po saved in between would otherwise never reach the page.
+    reread: tuple[str, ...] = ()
 
 
 def plan(paths: Iterable[str], chain: Sequence[str]) -> Rebuild:
@@ -161,9 +165,17 @@ def plan(paths: Iterable[str], chain: Sequence[str]) -> Rebuild:
     kinds = {path: classify(path, chain) for path in paths}
     translations = [path for path, kind in kinds.items() if kind == "translation"]
     chrome = any(path.endswith(CHROME_CATALOGS) for path in translations)
+    from .i18n.catalogs import CODE_DOMAINS
+
     return Rebuild(
         compile_catalogs=bool(translations) or "languages" in kinds.values(),
         rewrite_all=chrome or "languages" in kinds.values(),
+        reread=tuple(
+            sorted(
+                {Path(path).stem for path in translations}
+                - {*CODE_DOMAINS, "sphinx"}  # read from the .po by the directives themselves
+            )
+        ),
     )
 
 
@@ -500,7 +512,11 @@ class SphinxWorker:
         assert process is not None and process.stdin is not None and process.stdout is not None
         with self._lock:
             self.lines.clear()
-        request = {"compile": rebuild.compile_catalogs, "rewrite_all": rebuild.rewrite_all}
+        request = {
+            "compile": rebuild.compile_catalogs,
+            "rewrite_all": rebuild.rewrite_all,
+            "reread": list(rebuild.reread),
+        }
         try:
             process.stdin.write(json.dumps(request).encode() + b"\n")
             process.stdin.flush()
@@ -551,6 +567,24 @@ def _html_times(folder: Path) -> dict[str, int]:
         with contextlib.suppress(OSError):
             times[path.relative_to(folder).as_posix()] = path.stat().st_mtime_ns
     return times
+
+
+def forget_doctrees(work: Path, domains: Sequence[str]) -> None:
+    """Remove the doctrees of the pages whose catalog is one of ``domains`` (Sphinx's compact
+    gettext domains: a top-level page's own name, or its first folder), so Sphinx reads them
+    again."""
+    from sphinx.util.i18n import docname_to_domain
+
+    wanted = set(domains)
+    builds = work / ".doctrees"
+    if not wanted or not builds.is_dir():
+        return
+    for build in builds.iterdir():
+        for doctree in build.rglob("*.doctree"):
+            docname = doctree.relative_to(build).with_suffix("").as_posix()
+            if docname_to_domain(docname, True) in wanted:
+                with contextlib.suppress(OSError):
+                    doctree.unlink()
 
 
 def keep_doctrees_for_numbering() -> None:
@@ -630,6 +664,7 @@ def worker_main(root: Path, lang: str, outdir: Path, work: Path, profile: str) -
             request = json.loads(line)
         except ValueError:
             continue
+        forget_doctrees(work, [str(domain) for domain in request.get("reread", [])])
         if request.get("rewrite_all"):
             for name in _html_times(outdir):
                 with contextlib.suppress(OSError):
@@ -638,7 +673,6 @@ def worker_main(root: Path, lang: str, outdir: Path, work: Path, profile: str) -
         sphinx.locale.translators.clear()
         gettext._translations.clear()  # type: ignore[attr-defined]
         before = _html_times(outdir)
-        gc.disable()
         try:
             status = _build_one(
                 root, lang, outdir, False, "html", profile, author=True, work=work,
@@ -651,12 +685,11 @@ def worker_main(root: Path, lang: str, outdir: Path, work: Path, profile: str) -
         written = sorted(name for name, stamp in after.items() if before.get(name) != stamp)
         answers.write(json.dumps({"status": status, "written": written}) + "\n")
         answers.flush()
-        # The kept doctrees make each of Python's full collections slow, and so does anything
-        # that walks every object (sphinx-external-toc looks for toctree collectors that way):
-        # no collection during a build (a build makes few cycles), one after it, while the
-        # browser loads the page, and what is left is frozen out of the next build's way.
+        # The kept doctrees would make each of Python's full collections slow, and so would
+        # anything that walks every object (sphinx-external-toc looks for toctree collectors
+        # that way): after each build, while the browser loads the page, one collection, and
+        # what is left is frozen out of the next build's way.
         gc.unfreeze()
-        gc.enable()
         gc.collect()
         gc.freeze()
     return 0
