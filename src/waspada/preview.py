@@ -45,6 +45,8 @@ from .scenario.problems import Location
 
 DEFAULT_PORT = 8000
 POLL_SECONDS = 0.1  # how often the sources' modification times are read
+SETTLE_SECONDS = 0.05  # after a change, the next look: a save in several steps is one change
+SETTLE_LOOKS = 10
 MAX_WATCHED = 20_000  # files; a course has a few hundred (a huge folder must not stall us)
 BUILD_TIMEOUT = 600  # seconds one rebuild may take before the Sphinx process is restarted
 MAX_LISTENERS = 64  # pages listening for reloads at once (each holds a thread)
@@ -813,6 +815,16 @@ class Preview:
         while True:
             time.sleep(POLL_SECONDS)
             changed = self.poll()
+            # An editor may save in steps (empty the file, then write it): wait until a look
+            # finds nothing new, for at most half a second, so a half-written file is not built.
+            for _ in range(SETTLE_LOOKS):
+                if not changed:
+                    break
+                time.sleep(SETTLE_SECONDS)
+                more = self.poll()
+                if not more:
+                    break
+                changed = sorted({*changed, *more})
             if changed:
                 self.rebuild(changed)
 
