@@ -147,7 +147,13 @@ def _parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=None,
-        help="output folder (default: _build/html in the project)",
+        help="output folder (default: _build/html in the project, _build/html-ID with --district)",
+    )
+    build.add_argument(
+        "--district",
+        metavar="ID",
+        help="list this district's own services first (districts/ID.yml) and write its "
+        "printable contact cards",
     )
     build.set_defaults(func=cmd_build, command="build")
 
@@ -256,9 +262,27 @@ def _parser() -> argparse.ArgumentParser:
         "60)",
     )
     serve.set_defaults(func=cmd_serve, command="serve")
+
+    preview = sub.add_parser(
+        "preview",
+        help="build one course, serve it on this computer and rebuild it as you edit",
+        description="Build one course profile in one language into _build/preview/, serve it "
+        "on 127.0.0.1 and rebuild it whenever a chapter, a scenario, help.yml, profiles.yml or "
+        "a translation is saved; the open page reloads by itself. Problems that 'waspada "
+        "check' finds are shown at the top of the page, over the last good build.",
+        epilog="example: waspada preview --profile village --lang id",
+    )
+    preview.add_argument(
+        "--profile", default="full", metavar="PROFILE", help="the course profile (default: full)"
+    )
+    preview.add_argument("--lang", default="en", metavar="LANG", help="the language (default: en)")
+    preview.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
+    preview.set_defaults(func=cmd_preview, command="preview")
     from .interop.commands import add_commands
+    from .report.commands import add_report_commands
 
     add_commands(sub)
+    add_report_commands(sub)
     return parser
 
 
@@ -277,9 +301,46 @@ def cmd_check(args: argparse.Namespace) -> int:
                 files.append(path)  # the loader reads regular files only and says why not
             else:
                 raise CommandError(f"{path}: no such file or folder")
+    problems, files, districts, catalogs = check_problems(project, files)
+    print_problems(problems)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    count = len(files) if files is not None else len(project.scenario_files())
+    status = "ok" if not errors and not (args.strict and warnings) else "failed"
+    also = f", {catalogs} catalogs" if catalogs else ""
+    if districts:
+        also += f", {len(districts)} district file{'s' * (len(districts) != 1)}"
+    print(
+        f"checked {count} scenario file{'s' * (count != 1)}{also} and the help directory: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}: {status}"
+    )
+    return 0 if status == "ok" else 1
+
+
+def check_problems(
+    project: Project, files: list[Path] | None = None
+) -> tuple[list[Problem], list[Path] | None, list[Path], int]:
+    """What `waspada check` reports (`waspada preview` runs it before each rebuild): the
+    problems of ``files``, or of the whole project when None (catalogs, profiles and typed
+    numbers too); the scenario files and the district files checked; the catalogs counted."""
+    # District overlays (named, or all of districts/ for the whole project) are checked as such.
+    districts = project.district_files() if files is None else []
+    if files is None:
+        problems_skipped = project.skipped_districts()
+    else:
+        problems_skipped = []
+        district_dir = project.districts_dir.resolve()
+        districts = [p for p in files if p.resolve().parent == district_dir]
+        files = [p for p in files if p not in districts]
     collection = project.load(files)
-    problems = list(collection.problems)
+    problems = [*collection.problems, *problems_skipped]
     catalogs = 0
+    if districts:
+        from .scenario.district import load_district
+
+        for path in districts:
+            shown = f"{project.districts_dir.name}/{path.name}"
+            problems += load_district(path, collection.services, display=shown)[1]
     if files is None:  # the whole project: the translation catalogs too
         from .i18n.catalogs import check_catalogs, load_languages
 
@@ -291,17 +352,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .numbers import check_numbers  # phone numbers typed by hand, unknown {help-contact}
 
         problems += check_numbers(project, collection.services)
-    print_problems(problems)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    count = len(files) if files is not None else len(project.scenario_files())
-    status = "ok" if not errors and not (args.strict and warnings) else "failed"
-    also = f", {catalogs} catalogs" if catalogs else ""
-    print(
-        f"checked {count} scenario file{'s' * (count != 1)}{also} and the help directory: "
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}: {status}"
-    )
-    return 0 if status == "ok" else 1
+    return problems, files, districts, catalogs
 
 
 def _profile_problems(project: Project, collection: Any) -> list[Problem]:
@@ -577,7 +628,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     langs = [code for item in (args.lang or []) for code in item.split(",") if code]
     profiles = [name for item in (args.profile or []) for name in item.split(",") if name]
     return build_course(
-        project, langs or None, profiles=profiles or None, strict=args.strict, output=args.output
+        project,
+        langs or None,
+        profiles=profiles or None,
+        strict=args.strict,
+        output=args.output,
+        district=args.district,
     )
 
 
@@ -606,7 +662,11 @@ def cmd_i18n_extract(args: argparse.Namespace) -> int:
 
     project = project_of(args)
     written = extract_code_templates(
-        project.root, project.scenario_files(), project.help_file, project.locales_dir
+        project.root,
+        project.scenario_files(),
+        project.help_file,
+        project.locales_dir,
+        project.district_files(),
     )
     print("extracting the book's messages (a Sphinx gettext build) ...", flush=True)
     try:
@@ -718,6 +778,14 @@ def cmd_i18n_add(args: argparse.Namespace) -> int:
         "marked draft until native speakers review it"
     )
     return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .preview import preview
+
+    if not 0 < args.port < 65536:
+        raise CommandError(f"--port {args.port} is no port; give one from 1 to 65535")
+    return preview(project_of(args), profile=args.profile, lang=args.lang, port=args.port)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
