@@ -57,8 +57,9 @@ CHAIN = ["jv", "id"]  # a Javanese preview reads Javanese, then Indonesian catal
         ("locales/languages.yml", "languages"),
         ("locales/jv/LC_MESSAGES/recruitment.po", "translation"),
         ("locales/id/LC_MESSAGES/scenarios.po", "translation"),  # the fallback of jv
-        # Not read by a Javanese preview, or not sources at all:
-        ("locales/su/LC_MESSAGES/recruitment.po", None),
+        # Checked, but no page of a Javanese preview shows it:
+        ("locales/su/LC_MESSAGES/recruitment.po", "other translation"),
+        # Not sources at all:
         ("locales/jv/LC_MESSAGES/recruitment.mo", None),
         ("locales/templates/recruitment.pot", None),
         ("scenarios/README.md", None),
@@ -105,6 +106,7 @@ def test_the_rebuild_line_names_the_changed_files() -> None:
 
 def test_a_translation_recompiles_catalogs_and_theme_text_rewrites_every_page() -> None:
     assert plan(["scenarios/x.yml", "book/a.md"], CHAIN) == Rebuild()
+    assert plan(["locales/su/LC_MESSAGES/recruitment.po"], CHAIN) == Rebuild()
     assert plan(["locales/jv/LC_MESSAGES/recruitment.po"], CHAIN) == Rebuild(
         compile_catalogs=True, reread=("recruitment",)
     )

@@ -71,9 +71,10 @@ CHROME_CATALOGS = ("sphinx.po", "ui.po")
 
 def classify(relative: str, chain: Sequence[str]) -> str | None:
     """What kind of source ``relative`` (a path inside the course, with ``/``) is for a preview
-    in a language with fallback ``chain``: chapter, scenario, district, translation, help,
-    profiles, config, toc, languages; or None for a file the preview does not read (hidden and
-    editor files, catalogs of other languages, anything built).
+    in a language with fallback ``chain``: chapter, scenario, district, translation, other
+    translation (a catalog of another language, which only the checks read), help, profiles,
+    config, toc, languages; or None for a file the preview does not read (hidden and editor
+    files, compiled catalogs, anything built).
     """
     parts = relative.split("/")
     name = parts[-1]
@@ -95,11 +96,11 @@ def classify(relative: str, chain: Sequence[str]) -> str | None:
     if (
         len(parts) == 4
         and parts[0] == "locales"
-        and parts[1] in chain
         and parts[2] == "LC_MESSAGES"
         and name.endswith(".po")
     ):
-        return "translation"
+        # Another language's catalog changes no page here, but `waspada check` reads it.
+        return "translation" if parts[1] in chain else "other translation"
     return None
 
 
@@ -109,16 +110,18 @@ def scan(root: Path, chain: Sequence[str]) -> dict[str, tuple[int, int]]:
     Folders are walked without following links, and at most ``MAX_WATCHED`` files are noted.
     """
     found: dict[str, tuple[int, int]] = {}
-    folders = ["book", "scenarios", "districts"] + [f"locales/{code}/LC_MESSAGES" for code in chain]
+    folders = [root / "book", root / "scenarios", root / "districts"]
+    folders += sorted((root / "locales").glob("*/LC_MESSAGES"))
     candidates: list[str] = list(SINGLE_FILES)
-    for folder in folders:
-        top = root / folder
+    for top in folders:
         for current, dirs, files in os.walk(top):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "_build")
             base = Path(current).relative_to(root).as_posix()
             candidates += [f"{base}/{name}" for name in sorted(files)]
             if len(candidates) > MAX_WATCHED:
-                break
+                dirs[:] = []
+        if len(candidates) > MAX_WATCHED:
+            break
     for relative in candidates[:MAX_WATCHED]:
         if classify(relative, chain) is None:
             continue
@@ -792,12 +795,15 @@ class Preview:
             print(f"build failed after {result.seconds:.1f} s (see above)", flush=True)
             return False
         self.pending = []
+        others = any(p.is_error for p in problems)
         self.state.update(
             problems=problems,
-            heading="Rebuilt; waspada check also reports (the other languages' errors stop "
-            "waspada build of those languages):"
-            if problems
-            else "",
+            heading=(
+                "Rebuilt. waspada check also reports these (errors in another language's "
+                "catalogs stop waspada build of that language):"
+                if others
+                else "Rebuilt. waspada check also warns:"
+            ),
             built=True,
         )
         count = len(result.written)
