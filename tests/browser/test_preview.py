@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import RequestLog
+
 ROOT = Path(__file__).resolve().parents[2]
 MARKET_LIFT = ROOT / "tests" / "vectors" / "market-lift.yml"
 WASPADA = [sys.executable, "-m", "waspada", "--project"]
@@ -121,7 +123,9 @@ def _policy_errors(page: object) -> list[str]:
     return errors
 
 
-def test_a_saved_scenario_edit_appears_in_the_open_page(preview: Preview, page: object) -> None:
+def test_a_saved_scenario_edit_appears_in_the_open_page(
+    preview: Preview, page: object, requests_seen: RequestLog
+) -> None:
     source = MARKET_LIFT.read_text(encoding="utf-8")
     preview.wait_for("rebuilt in", preview.save("scenarios/market-lift.yml", source))
     errors = _policy_errors(page)
@@ -140,6 +144,7 @@ def test_a_saved_scenario_edit_appears_in_the_open_page(preview: Preview, page: 
     assert page.evaluate("window.__notReloaded === undefined")  # type: ignore[attr-defined]
     assert page.locator("#wsp-preview-banner").count() == 0  # type: ignore[attr-defined]
     assert errors == [], errors  # the reload script and its events pass the page's policy
+    assert requests_seen.external() == []
 
 
 def test_a_broken_edit_shows_its_problem_and_the_last_good_build_still_plays(
