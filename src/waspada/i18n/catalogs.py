@@ -34,7 +34,7 @@ from ..project import ProjectError
 from ..scenario.model import AUDIENCES, MODUS_NAMES
 from ..scenario.problems import Location, Problem, Severity
 from ..textsafety import bidi_controls, bidi_message
-from .extract import extract_help, extract_profiles, extract_scenario
+from .extract import extract_district, extract_help, extract_profiles, extract_scenario
 from .languages import ENGLISH as ENGLISH
 from .languages import SOURCE, Language, in_cldr, is_code, read_languages
 from .safety import compare, usable
@@ -43,6 +43,7 @@ from .ui import (
     AUDIENCE_NAMES,
     CLI_CONTEXT,
     CLI_MESSAGES,
+    CONTACT_CONTEXT,
     THEME_MESSAGES,
     UI_CONTEXT,
     UI_MESSAGES,
@@ -207,9 +208,13 @@ def _parse_translations(data: bytes, name: str) -> Catalog:
 
 
 def extract_code_templates(
-    project_root: Path, scenario_files: Iterable[Path], help_file: Path, locales_dir: Path
+    project_root: Path,
+    scenario_files: Iterable[Path],
+    help_file: Path,
+    locales_dir: Path,
+    district_files: Iterable[Path] = (),
 ) -> list[Path]:
-    """Write scenarios.pot and ui.pot."""
+    """Write scenarios.pot and ui.pot (the interface, help.yml, profiles.yml, districts/)."""
     scenarios = _new_catalog("scenarios")
     for path in scenario_files:
         rel = path.relative_to(project_root).as_posix()
@@ -229,17 +234,26 @@ def extract_code_templates(
         ui.add(
             AUDIENCE_NAMES[audience], context="audience", auto_comments=[f"audience '{audience}'"]
         )
+    labels: dict[str, None] = {}
     for source, extractor in (
         (help_file, extract_help),
         (project_root / "profiles.yml", extract_profiles),
+        *((path, extract_district) for path in district_files),
     ):
         if source.is_file():
             rel = source.relative_to(project_root).as_posix()
+            options = {"district": source.stem}
             with source.open("rb") as handle:
-                for lineno, _, (context, message), comments in extractor(handle, (), (), {}):
+                for lineno, _, (context, message), comments in extractor(handle, (), (), options):
                     ui.add(
                         message, locations=[(rel, lineno)], auto_comments=comments, context=context
                     )
+                    if source == help_file and "label before" in comments[0]:
+                        labels[message] = None
+    # help.yml's labels once more, in one shared context: a district's entry whose label has no
+    # translation of its own borrows this one (see compile.contact_label).
+    for label in labels:
+        ui.add(label, context=CONTACT_CONTEXT, auto_comments=["label before a phone number"])
     out = templates_dir(locales_dir)
     written = []
     for catalog in (scenarios, ui):
@@ -566,8 +580,29 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+_checked: dict[tuple[str, str, int, int, int, int], list[Problem]] = {}
+
+
 def check_catalog(path: Path, shown: str) -> list[Problem]:
-    """Every problem of one translator's .po file, each at the line of its msgstr."""
+    """Every problem of one translator's .po file, each at the line of its msgstr.
+
+    Remembered for a regular file while its inode, size and times stay the same, so a process
+    that checks again and again (`waspada preview`) runs msgfmt only on the catalogs edited."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return _check_catalog(path, shown)
+    if not stat.S_ISREG(info.st_mode):
+        return _check_catalog(path, shown)
+    key = (str(path), shown, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    if key not in _checked:
+        if len(_checked) > 4096:  # edited catalogs leave old entries behind: start again
+            _checked.clear()
+        _checked[key] = _check_catalog(path, shown)
+    return list(_checked[key])
+
+
+def _check_catalog(path: Path, shown: str) -> list[Problem]:
     try:
         data = _admitted(path, shown)
         # Only now, with a regular file of sane size: msgfmt would wait forever on a FIFO.
