@@ -375,3 +375,39 @@ def test_a_busy_port_is_a_plain_error(course: Path) -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- an edited translation reaches the page ------------------------------------------------------
+
+POT_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+
+
+def test_an_edited_chapter_translation_reaches_an_incremental_build(tmp_path: Path) -> None:
+    """Sphinx saw no dependency of a page on its .po file (it looks for .po files beside the
+    compiled .mo, and there are none): an edited translation never reached the page."""
+    root = make_course(tmp_path / "course")
+    (root / "locales" / "languages.yml").write_text(
+        "languages:\n"
+        "  en: {english: English, native: English, fallback: [], cldr: en, status: reviewed}\n"
+        "  id: {english: Indonesian, native: Bahasa Indonesia, fallback: [en], cldr: id,"
+        " status: draft}\n"
+    )
+    messages = ["Test course", "A course for the preview."]
+    (root / "locales" / "templates").mkdir()
+    (root / "locales" / "templates" / "index.pot").write_text(
+        POT_HEADER + "".join(f'\nmsgid "{m}"\nmsgstr ""\n' for m in messages)
+    )
+    catalog = root / "locales" / "id" / "LC_MESSAGES" / "index.po"
+    catalog.parent.mkdir(parents=True)
+    out = root / "_build" / "html" / "full" / "id"
+    command = [sys.executable, "-m", "waspada.book.build", str(root), "id", str(out)]
+    for paragraph in ("Kursus untuk pratinjau.", "Kursus yang sudah diubah."):
+        catalog.write_text(
+            POT_HEADER
+            + '"Language: id\\n"\n'
+            + f'\nmsgid "{messages[0]}"\nmsgstr "Kursus uji"\n'
+            + f'\nmsgid "{messages[1]}"\nmsgstr "{paragraph}"\n'
+        )
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert paragraph in (out / "index.html").read_text(encoding="utf-8")
