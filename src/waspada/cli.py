@@ -347,6 +347,11 @@ def check_problems(
         problems += check_catalogs(
             project.locales_dir, load_languages(project.locales_dir), project.root
         )
+        from .i18n.terms import check_project as check_terms  # locales/terms.csv
+
+        problems += check_terms(
+            project.locales_dir, load_languages(project.locales_dir), project.root
+        )
         catalogs = len(list(project.locales_dir.glob("*/LC_MESSAGES/*.po")))
         problems += _profile_problems(project, collection)
         from .numbers import check_numbers  # phone numbers typed by hand, unknown {help-contact}
