@@ -352,6 +352,11 @@ def check_problems(
         problems += check_terms(
             project.locales_dir, load_languages(project.locales_dir), project.root
         )
+        from .i18n.consistency import check_project as check_consistency  # links, numbers...
+
+        problems += check_consistency(
+            project.locales_dir, load_languages(project.locales_dir), project.root
+        )
         catalogs = len(list(project.locales_dir.glob("*/LC_MESSAGES/*.po")))
         problems += _profile_problems(project, collection)
         from .numbers import check_numbers  # phone numbers typed by hand, unknown {help-contact}
