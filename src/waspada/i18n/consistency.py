@@ -205,7 +205,8 @@ def scenario_title_problems(entries: Iterable[Entry]) -> list[Problem]:
     entries = list(entries)
     titles: dict[tuple[str, str], Entry] = {}
     for e in entries:
-        if e.domain == "scenarios" and SCENARIO_TITLE in e.comments and ":" not in (e.context or ""):
+        own = e.domain == "scenarios" and ":" not in (e.context or "")
+        if own and SCENARIO_TITLE in e.comments:
             titles.setdefault((e.lang, _same(e.source)), e)
     problems: list[Problem] = []
     for entry in entries:
@@ -231,7 +232,8 @@ def scenario_title_problems(entries: Iterable[Entry]) -> list[Problem]:
 
 # A phone number as the course writes one: "+62 21 5795 1275", "0811-1002-7727", "(021) 123".
 _PHONE = re.compile(r"(?<![\w.,/+-])(?:\+\d{1,3}[ -]?)?(?:\(0\d{1,4}\)[ -]?)?\d[\d -]{5,}\d(?!\w)")
-# A number (not the digits of a code such as KP2MI or S32): digits, with "." "," or ":" between digit groups (3,703 / 3.703 / 2.5 / 08:00).
+# A number (not the digits of a code such as KP2MI or S32): digits, with "." "," or ":"
+# between digit groups (3,703 / 3.703 / 2.5 / 08:00).
 _NUMBER = re.compile(r"(?<![^\W\d_])\d+(?:[.,:]\d+)*")
 # Left out of both texts: link targets, code and roles, URLs (safety holds those), citations.
 _NOT_COUNTED = re.compile(
@@ -334,7 +336,7 @@ def number_problems(entries: Iterable[Entry], acronyms: Iterable[str] = ()) -> l
 _START = r"(?:^|[.!?:;]\s+|[\"“(]|\*\*|^\s*[-*]\s+)"
 _NOT_FORBIDDING = r"(?:worry|mind|you|we|they|i|he|she|it|too|again|ever|been|before|once)\b"
 _ENGLISH_PROHIBITION = re.compile(
-    rf"(?:{_START})\s*(?:do\s+not|don['’]t|never)\s+(?!{_NOT_FORBIDDING})[a-z]"
+    rf"(?:{_START})\s*(?:do\s+not|don['\u2019]t|never)\s+(?!{_NOT_FORBIDDING})[a-z]"
     r"|\bno\s*(?:one|body)\s+(?:should|must|may)\b",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -420,9 +422,7 @@ def catalog_entries(path: Path, lang: str, shown: str) -> list[Entry]:
             continue
         if not isinstance(message.string, str) or not message.string:
             continue
-        origins = tuple(
-            dict.fromkeys(_origin(str(name)) for name, _ in message.locations if name)
-        )
+        origins = tuple(dict.fromkeys(_origin(str(name)) for name, _ in message.locations if name))
         out.append(
             Entry(
                 lang,
