@@ -18,6 +18,7 @@ import yaml
 from babel.messages.pofile import read_po
 
 from waspada.i18n.catalogs import load_languages
+from waspada.i18n.consistency import JV_ALREADY
 from waspada.i18n.languages import ADDRESSEES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,8 +87,7 @@ def _is_school(m: Msg) -> bool:
 def jv_prohibitions_without_ngantos(ms: Iterable[Msg]) -> list[Msg]:
     """'Sampun wonten ingkang kesah' reads 'someone has already left'; 'sampun ngentosi' reads
     'already waited'. A prohibition is 'sampun ngantos ...'."""
-    bad = re.compile(r"(?i)\bsampun\s+(?:wonten\s+ingkang|ngentosi)\b")
-    return [m for m in ms if m.lang == "jv" and bad.search(m.text)]
+    return [m for m in ms if m.lang == "jv" and JV_ALREADY.search(m.text)]
 
 
 def id_pendamping_for_a_patients_companion(ms: Iterable[Msg]) -> list[Msg]:

@@ -350,7 +350,7 @@ _JV_CLAUSE_SAMPUN = re.compile(
     r"((?:ng|ny|m|n)\w+|dipun\w+|\w+aken)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_JV_ALREADY = re.compile(r"\bsampun\s+(?:wonten\s+ingkang|ngentosi)\b", re.IGNORECASE)
+JV_ALREADY = re.compile(r"\bsampun\s+(?:wonten\s+ingkang|ngentosi)\b", re.IGNORECASE)
 _SU_PROHIBITIVE = re.compile(
     r"\b(?:ulah|entong|tong|teu\s+kenging|teu\s+kénging|henteu\s+kenging|henteu\s+kénging"
     r"|teu\s+meunang|henteu\s+meunang|teu\s+wenang)\b",
@@ -371,7 +371,7 @@ def negation_problems(entries: Iterable[Entry]) -> list[Problem]:
             continue
         text = plain(entry.translation)
         if entry.lang == "jv":
-            already = _JV_ALREADY.search(text)
+            already = JV_ALREADY.search(text)
             bare = _JV_CLAUSE_SAMPUN.search(text)
             if already:
                 problems.append(
