@@ -1,6 +1,7 @@
 """`waspada check` holds translations consistent with the rest of the course (issue 15, item 2):
-labels that link to a heading are that heading, a scenario has one title, numbers, phone numbers
-and fixed acronyms are the source's, and a jv or su prohibition reads as one."""
+labels that link to a heading (in a chapter or the gallery) are that heading, a scenario has one
+title, numbers, phone numbers and fixed acronyms are the source's, and a jv or su prohibition
+reads as one."""
 
 from __future__ import annotations
 
@@ -57,6 +58,16 @@ Call the police.
 """
 
 JV = {
+    "recruitment": """
+#: ../../book/recruitment.md:4
+msgid "Entrapment"
+msgstr "Jebakan"
+""",
+    "ui": """
+msgctxt "modus"
+msgid "Entrapment"
+msgstr "Jiret"
+""",
     "help": """
 #: ../../book/help.md:1
 msgid "Getting help"
@@ -142,6 +153,8 @@ def _project(tmp_path: Path, jv: dict[str, str], su: dict[str, str]) -> Path:
     (root / "book").mkdir()
     (root / "book" / "help.md").write_text(HELP_MD, encoding="utf-8")
     (root / "book" / "index.md").write_text("# Welcome\n", encoding="utf-8")
+    recruitment = "# How people are recruited\n\n(modus-entrapment)=\n## Entrapment\n"
+    (root / "book" / "recruitment.md").write_text(recruitment, encoding="utf-8")
     locales = root / "locales"
     locales.mkdir()
     shutil.copyfile(ROOT / "locales" / "languages.yml", locales / "languages.yml")
@@ -183,6 +196,9 @@ def test_check_fails_on_each_kind_of_defect_with_file_and_line(tmp_path: Path, c
         at("tigang dinten") + "the translation lacks 3 (numbers",
         at("Sampun ngetik") + "'Sampun ngetik' can read as 'already' (done) where the English",
         at("Sampun wonten ingkang") + "'Sampun wonten ingkang' reads 'already' where the English",
+        at('msgstr "Jiret"', JV["ui"], "locales/jv/LC_MESSAGES/ui.po")
+        + "this label links to the heading 'Entrapment' (modus-entrapment), translated "
+        "'Jebakan' in locales/jv/LC_MESSAGES/recruitment.po:",
         at("Teu aya anu kedah", SU["index"], su)
         + "the English forbids, but the translation has no prohibitive ('ulah'",
     ]
@@ -195,7 +211,7 @@ def test_check_fails_on_each_kind_of_defect_with_file_and_line(tmp_path: Path, c
 
 
 def test_the_fixed_catalogs_pass(tmp_path: Path, capsys) -> None:
-    jv = dict(JV)
+    jv = dict(JV, ui=JV["ui"].replace('"Jiret"', '"Jebakan"'))
     jv["index"] = (
         JV["index"]
         .replace("[Nyuwun pitulungan]", "[Pados pitulungan]")
@@ -229,6 +245,7 @@ def test_the_rules_see_the_messages_they_are_about() -> None:
     assert sum("sampun ngantos" in e.translation.lower() for e in entries) > 100
     assert sum("](help.md)" in e.source and bool(e.origins) for e in entries) >= 15
     assert sum("scenario title" in e.comments for e in entries) >= 15
+    assert sum(e.context == "modus" for e in entries) == 14
 
 
 def _e(lang: str, english: str, text: str, **kw: object) -> Entry:

@@ -6,7 +6,8 @@ together, and each error is reported at the msgstr's file and line:
 
 - **a label that links to a heading is that heading**: where a chapter's English link text is
   the title of the page it links to (its first ``# `` heading) or, for a link to a label or an
-  ``#anchor``, the heading there, the translated link text is that heading's translation;
+  ``#anchor``, the heading there, the translated link text is that heading's translation; so
+  is a gallery's method label (context ``modus``), which links to its section's heading;
 - **a scenario has one title**: an English scenario title (``scenarios.po``, context the
   scenario's id) that is a whole message or a link text anywhere else is translated as in
   ``scenarios.po``;
@@ -118,6 +119,11 @@ def page_headings(text: str) -> tuple[Page, dict[str, str]]:
     return Page(title, anchors), labels
 
 
+# Interface labels that link to a heading: by message context, the prefix of the heading's label
+# (each recruitment method of the gallery links to its section, "(modus-deception)=").
+INTERFACE_LINKS = {"modus": "modus-"}
+
+
 def _page_of(origin: str, target: str) -> tuple[str, str]:
     """(page relative to book/, anchor) of a link ``target`` in a message from ``origin``."""
     path, _, anchor = target.partition("#")
@@ -143,6 +149,25 @@ def heading_link_problems(
         (e.lang, e.domain, " ".join(e.source.split())): e for e in entries if e.context is None
     }
     problems: list[Problem] = []
+    headings = {
+        _same(pages[page].anchors.get(label, "")): (label, page)
+        for label, page in labels.items()
+        if page in pages
+    }
+    for entry in entries:
+        prefix = INTERFACE_LINKS.get(entry.context or "")
+        found = headings.get(_same(entry.source)) if prefix else None
+        if prefix and found and found[0].startswith(prefix):
+            ours = by_source.get((entry.lang, _domain(found[1]), " ".join(entry.source.split())))
+            if ours is not None and _same(entry.translation) != _same(ours.translation):
+                problems.append(
+                    Problem(
+                        _where(entry),
+                        f"this label links to the heading '{entry.source}' ({found[0]}), "
+                        f"translated '{ours.translation}' in {ours.file}:{ours.line}, but reads "
+                        f"'{entry.translation}'; use the heading's words",
+                    )
+                )
     for entry in entries:
         origin = next((o for o in entry.origins if o.startswith("book/")), None)
         if origin is None or "](" not in entry.source:
