@@ -315,3 +315,15 @@ def test_headings_are_read_with_labels_and_without_code() -> None:
     assert page.title == "Title"
     assert labels == {"lab": "Section *one*"}
     assert page.anchors["section-one"] == "Section *one*"
+
+
+def test_an_edit_is_seen_by_the_next_check(tmp_path: Path) -> None:
+    """`waspada preview` checks again and again: a remembered result never hides an edit."""
+    su = {"index": SU["index"].replace("Teu aya anu kedah angkat", "Ulah aya anu angkat")}
+    root = _project(tmp_path, {}, su)
+    languages = load_languages(root / "locales")
+    assert check_project(root / "locales", languages, root) == []
+    po = root / "locales" / "su" / "LC_MESSAGES" / "index.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("Ulah aya", "Teu aya"), encoding="utf-8")
+    (problem,) = check_project(root / "locales", languages, root)
+    assert problem.location.file == "locales/su/LC_MESSAGES/index.po"

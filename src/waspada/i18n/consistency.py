@@ -496,7 +496,31 @@ def read_pages(book_dir: Path) -> tuple[dict[str, Page], dict[str, str]]:
 def check_project(
     locales_dir: Path, languages: Iterable[str], root: Path, termbase: Termbase | None = None
 ) -> list[Problem]:
-    """``waspada check``'s consistency part: every rule above over every course language."""
+    """``waspada check``'s consistency part: every rule above over every course language.
+
+    The result is remembered while no catalog, book page or the termbase changes, so that
+    ``waspada preview``, which checks before each rebuild, reads them again only after an edit."""
+    from .terms import TERMBASE, _stamp
+
+    languages = [lang for lang in languages if lang != "en"]
+    if termbase is not None:  # a termbase of the caller's: nothing to remember it by
+        return _check(locales_dir, languages, root, termbase)
+    files = [locales_dir / TERMBASE, *sorted((root / "book").rglob("*.md"))]
+    for lang in languages:
+        files += sorted((locales_dir / lang / "LC_MESSAGES").glob("*.po"))
+    key = (str(root), tuple(languages), tuple(_stamp(f) for f in files))
+    if key not in _memo:
+        _memo.clear()  # one project per process: the last result is the one asked again
+        _memo[key] = _check(locales_dir, languages, root, termbase)
+    return list(_memo[key])
+
+
+_memo: dict[tuple[object, ...], list[Problem]] = {}
+
+
+def _check(
+    locales_dir: Path, languages: Iterable[str], root: Path, termbase: Termbase | None
+) -> list[Problem]:
     from .terms import TERMBASE, TermbaseError, read_termbase
 
     if termbase is None and (locales_dir / TERMBASE).is_file():
@@ -508,8 +532,6 @@ def check_project(
     pages, labels = read_pages(root / "book")
     problems: list[Problem] = []
     for lang in languages:
-        if lang == "en":
-            continue
         folder = locales_dir / lang / "LC_MESSAGES"
         entries: list[Entry] = []
         for po in sorted(folder.glob("*.po")) if folder.is_dir() else []:
