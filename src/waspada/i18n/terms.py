@@ -442,25 +442,13 @@ def consistency_problems(messages: Iterable[Message]) -> list[Problem]:
 
 def catalog_messages(path: Path, lang: str, shown: str) -> list[Message]:
     """The translated, non-fuzzy messages of one catalog (none if it cannot be read: the
-    catalog check says why)."""
-    from .catalogs import _msgstr_line, read_catalog
+    catalog check says why), read as the consistency check reads them."""
+    from .consistency import catalog_entries
 
-    catalog = read_catalog(path)
-    if catalog is None:
-        return []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):  # replaced since it was read: the next check sees it
-        return []
-    out = []
-    for message in catalog:
-        if not message.id or message.fuzzy or isinstance(message.id, (tuple, list)):
-            continue
-        if not isinstance(message.string, str) or not message.string:
-            continue
-        line = _msgstr_line(lines, message.lineno or 0)
-        out.append(Message(lang, shown, line, message.context, message.id, message.string))
-    return out
+    return [
+        Message(e.lang, e.file, e.line, e.context, e.source, e.translation)
+        for e in catalog_entries(path, lang, shown)
+    ]
 
 
 _memo: dict[tuple[object, ...], list[Problem]] = {}
