@@ -1,16 +1,18 @@
 // @ts-check
 /*
- * Waspada session page (static book, issue 17): the trainer records one session as counts
- * (the before/after check by show of hands, the room, the satisfaction vote, referrals),
- * prints a one-page report and downloads the session record (waspada-session/1) as CSV or
- * JSON.
+ * Waspada session page (issue 17), the one front end of the book's page and of Voila's
+ * (widgets/session.ipynb): the trainer records one session as counts (the before/after check
+ * by show of hands, the room, the satisfaction vote, referrals), prints a one-page report and
+ * downloads the session record (waspada-session/1) as CSV or JSON.
  *
  * Storage: this browser's localStorage only, under waspada:session:<id> (one session each) and
  * waspada:session:current (which one is open). Nothing is sent anywhere. Every text is put in
- * the page as text (textContent), never as markup. No framework, no inline script: the page
- * carries its data as <script type="application/json" class="wsp-session-data">.
+ * the page as text (textContent), never as markup. No framework, no inline script: the book's
+ * page carries its data as <script type="application/json" class="wsp-session-data">; in
+ * Voila the same drawing code gets it from the widget's model (WaspadaSession.render, an
+ * anywidget render function: widget/session_widget.py makes the module from this file).
  */
-(function () {
+var WaspadaSession = (function () {
   "use strict";
 
   var PREFIX = "waspada:session:";
@@ -214,11 +216,15 @@
 
   // -- the page ---------------------------------------------------------------------------------
 
-  /** @param {HTMLElement} box */
-  function mount(box) {
+  /**
+   * Draw the session page in ``box``; its data is ``given`` (Voila's widget model) or else the
+   * JSON of the box's script element (the book). Returns what undoes the window listeners.
+   * @param {HTMLElement} box @param {any} [given]
+   */
+  function mount(box, given) {
     var script = box.querySelector("script.wsp-session-data");
-    if (!script) return;
-    var data = JSON.parse(script.textContent || "{}");
+    if (!given && !script) return function () {};
+    var data = given || JSON.parse((script && script.textContent) || "{}");
     var fallback = box.querySelector(".wsp-fallback");
     if (fallback) fallback.remove();
     var pageUi = data.text[data.lang].ui;
@@ -647,6 +653,11 @@
     }
 
     drawForm();
+    return function () {
+      window.removeEventListener("beforeprint", beforePrint);
+      window.removeEventListener("afterprint", afterPrint);
+      afterPrint();
+    };
   }
 
   /**
@@ -696,8 +707,22 @@
   }
 
   function mountAll() {
-    Array.prototype.forEach.call(document.querySelectorAll(".wsp-session"), mount);
+    Array.prototype.forEach.call(document.querySelectorAll(".wsp-session"), function (/** @type {HTMLElement} */ box) {
+      mount(box);
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll);
   else mountAll();
+
+  /**
+   * The anywidget render function (Voila): the data is the model's ``data``, which never
+   * changes; what the trainer types stays in this browser's localStorage, never in the kernel.
+   * @param {{model: {get: (name: string) => any}, el: HTMLElement}} view
+   */
+  function render(view) {
+    view.el.classList.add("wsp-session");
+    return mount(view.el, view.model.get("data"));
+  }
+
+  return { mount: mount, render: render };
 })();
