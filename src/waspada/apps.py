@@ -23,7 +23,9 @@ from .i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, UI_MESSAGES
 from .project import Project
 from .scenario import Translate
 from .scenario.model import MODUS_NAMES
+from .session_page import course_session_data
 from .widget import ScenarioWidget
+from .widget.session_widget import SessionWidget
 
 
 def _query() -> dict[str, str]:
@@ -157,6 +159,34 @@ def _dead_end(text: str, tr: Translate, query: dict[str, str]) -> w.HTML:
 def _quick_exit(tr: Translate) -> str:
     """The page's Quick exit link; the template's script makes it replace the page."""
     return quick_exit_link(tr(UI_CONTEXT, UI_MESSAGES["quick_exit"]))
+
+
+def session(lang: str | None = None, project: Project | None = None) -> None:
+    """The trainer's session page (issue 17), as in the book: the form, the report and the
+    exports, drawn by the book's own session.js (:class:`SessionWidget`), in the language of
+    ``?lang=`` and for the kit of ``?profile=`` (village, school, ...). What the trainer types
+    stays in the browser's localStorage; the kernel only sends the page's data."""
+    query = _query()
+    project = project or Project.discover(Path.cwd())
+    collection = project.load()
+    codes = [code for code, _ in available_languages(project.locales_dir)]
+    code = lang or query.get("lang", "en")
+    code = code if code in codes else "en"
+    tr = translator(project.locales_dir, code)
+    profile = project.profiles().get(query.get("profile", ""))
+    back = {"lang": code, **({"profile": profile.name} if profile is not None else {})}
+    # The kit's scenarios, as its book lists them; without a kit, every scenario of the course.
+    stories = collection.stories
+    scenario_ids = profile.scenario_ids(stories) if profile is not None else sorted(stories)
+    data = course_session_data(
+        collection,
+        project.locales_dir,
+        lang=code,
+        kit=profile.name if profile is not None else "full",
+        scenario_ids=scenario_ids,
+    )
+    display(w.HTML(_heading(tr, code, "session_report")))
+    display(w.HTML(APP_CSS + _gallery_link(tr, back) + _quick_exit(tr)), SessionWidget(data))
 
 
 GALLERY_CSS = """

@@ -33,6 +33,9 @@ UNCLAIMED_KERNEL_SECONDS = 60
 STOP_GRACE_SECONDS = 10
 # The warm kernels of gallery.ipynb and player.ipynb, and one visitor.
 MIN_MAX_KERNELS = 3
+# Notebooks without a warm kernel: the trainer's session page is opened once a session, not by
+# a class at once, so it starts its kernel when asked rather than keep one (50 MB) waiting.
+COLD_NOTEBOOKS = ("session.ipynb",)
 
 
 # Sent with every Voila page: nothing from another host, even if a widget or a template update
@@ -76,6 +79,7 @@ def voila_command(
         "--show_tracebacks=False",
         "--preheat_kernel=True",
         "--pool_size=1",
+        f"--WaspadaKernelManager.preheat_denylist={json.dumps(list(COLD_NOTEBOOKS))}",
         f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_every}",
         "--MappingKernelManager.cull_connected=False",
