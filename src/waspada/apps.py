@@ -208,6 +208,14 @@ GALLERY_CSS = """
 """
 
 
+def _session_link(tr: Translate, query: dict[str, str]) -> str:
+    """The gallery's link to the trainer's session page, for the same language and kit."""
+    return (
+        f'<p class="wsp-gallery-session"><a href="session.ipynb?{html.escape(urlencode(query))}">'
+        f"{html.escape(tr(UI_CONTEXT, APP_MESSAGES['session_report']))}</a></p>"
+    )
+
+
 def gallery(project: Project | None = None) -> None:
     """List every scenario by audience, each linking to the player (and its facilitator mode),
     in the language of the URL (``?lang=id``)."""
@@ -271,6 +279,7 @@ def gallery(project: Project | None = None) -> None:
         w.HTML(
             GALLERY_CSS + f'<div class="wsp-gallery" lang="{lang}">'
             f'<nav aria-label="{label}">{picker}</nav>'
+            + _session_link(tr, {"lang": lang, **extra})
             + "".join(sections)
             + "</div>"
             + _quick_exit(tr)
