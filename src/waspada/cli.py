@@ -245,6 +245,12 @@ def _parser() -> argparse.ArgumentParser:
         help="listen on every network interface, so a classroom can connect; "
         "prints the address to share",
     )
+    serve.add_argument(
+        "--live",
+        action="store_true",
+        help="a live session: the room's phones join a scenario or check opened live from the "
+        "gallery and vote, the projector shows the totals (implies --lan)",
+    )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
     serve.add_argument(
         "--profile",
@@ -812,7 +818,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(
         project,
         port=args.port,
-        lan=args.lan,
+        lan=args.lan or args.live,
+        live=args.live,
         open_browser=not args.no_browser,
         profile=args.profile,
         lang=args.lang,

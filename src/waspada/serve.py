@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from .admission import available_memory_mb, default_max_kernels
+from .live.store import ENV_DB, ENV_ORIGIN, store_path
 from .project import Project
 
 SHARE = Path(__file__).parent / "share"
@@ -60,6 +61,8 @@ def voila_command(
     max_kernels: int | None = None,
     unclaimed_seconds: int = UNCLAIMED_KERNEL_SECONDS,
     limit_loopback: bool = False,
+    live_db: Path | None = None,
+    live_origin: str = "",
 ) -> list[str]:
     """The Voila command line (Voila with the door of ``waspada.voila_server``): our offline
     template, no sources, no tracebacks, warm kernels, at most ``max_kernels`` kernels (by
@@ -88,15 +91,25 @@ def voila_command(
         f"--WaspadaKernelManager.unclaimed_seconds={unclaimed_seconds}",
         f"--WaspadaVoila.limit_loopback={limit_loopback}",
         "--Voila.identity_provider_class=waspada.voila_server.CookielessIdentityProvider",
+        *(
+            [f"--WaspadaVoila.live_db={live_db}", f"--WaspadaVoila.live_origin={live_origin}"]
+            if live_db
+            else []
+        ),
         "--Voila.tornado_settings="
         + json.dumps({"headers": {"Content-Security-Policy": VOILA_CONTENT_SECURITY_POLICY}}),
         *([] if open_browser else ["--no-browser"]),
     ]
 
 
-def voila_env() -> dict[str, str]:
-    """The environment with our template folder on JUPYTER_PATH."""
+def voila_env(live_db: Path | None = None, live_origin: str = "") -> dict[str, str]:
+    """The environment with our template folder on JUPYTER_PATH (and, for a live session, the
+    room store and the address phones type, which the projector's kernel reads)."""
     env = dict(os.environ)
+    env.pop(ENV_DB, None)
+    if live_db is not None:
+        env[ENV_DB] = str(live_db)
+        env[ENV_ORIGIN] = live_origin
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH", "")) if p)
     return env
 
@@ -121,6 +134,7 @@ def serve(
     *,
     port: int = 8866,
     lan: bool = False,
+    live: bool = False,
     open_browser: bool = True,
     profile: str | None = None,
     lang: str | None = None,
@@ -129,15 +143,30 @@ def serve(
     # Voila would open its file list; we open the gallery (of the profile) once it answers.
     if max_kernels is None:
         max_kernels = default_max_kernels(available_memory_mb())
+    addresses = lan_addresses() if lan else []
+    live_db = store_path(project.root) if live else None
+    live_origin = f"http://{addresses[0] if addresses else '127.0.0.1'}:{port}"
     command = voila_command(
-        project, port=port, lan=lan, open_browser=False, max_kernels=max_kernels
+        project,
+        port=port,
+        lan=lan,
+        open_browser=False,
+        max_kernels=max_kernels,
+        live_db=live_db,
+        live_origin=live_origin,
     )
     url = gallery_url(port, profile=profile, lang=lang)
     print(f"Waspada apps: {url}", flush=True)
     if lan:
-        for address in lan_addresses():
+        for address in addresses:
             print(f"  for the class: {gallery_url(port, address, profile=profile, lang=lang)}")
         print("  (anyone on this network can open the apps; stop with Ctrl+C)")
+    if live:
+        print(
+            f"  live session: open a scenario live from the gallery; phones join at "
+            f"{live_origin}/j (rooms kept in {live_db}, deleted 3 hours after they start)",
+            flush=True,
+        )
     print(
         f"  at most {max_kernels} pages open at once (--max-kernels); "
         "later visitors are asked to come back in a minute",
@@ -147,7 +176,7 @@ def serve(
     # and (on Linux) told to stop if this process is killed outright.
     process = subprocess.Popen(
         command,
-        env=voila_env(),
+        env=voila_env(live_db, live_origin),
         cwd=project.root / "widgets",
         start_new_session=os.name == "posix",
         preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None,

@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 import tornado.httputil
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Bool, Float, Integer
+from traitlets import Bool, Float, Integer, Unicode
 from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -270,11 +270,27 @@ class WaspadaVoila(Voila):
         "is the trainer, and behind a local reverse proxy every visitor would share it.",
     )
 
+    live_db = Unicode(
+        "", config=True, help="The live rooms' SQLite file: set, the live classroom is served."
+    )
+    live_origin = Unicode("", config=True, help="The address phones type (http://host:port).")
+
     def init_settings(self) -> dict:
         settings = super().init_settings()
         root = Path(self.root_dir)
         project_root = root.parent
         locales = project_root / "locales"
+        if self.live_db:
+            from .live.server import Live
+            from .live.store import SqliteRoomStore
+            from .project import Project
+
+            settings["waspada_live"] = Live(
+                SqliteRoomStore(Path(self.live_db)),
+                Project.discover(project_root),
+                origin=self.live_origin or f"http://127.0.0.1:{self.port}",
+                limit_loopback=self.limit_loopback,
+            )
         settings.update(
             log_function=log_without_address,
             waspada_notebooks=frozenset(p.name for p in root.glob("*.ipynb")),
@@ -292,6 +308,10 @@ class WaspadaVoila(Voila):
 
     def init_handlers(self) -> list:
         handlers = []
+        if self.live_db:
+            from .live.server import live_handlers
+
+            handlers.extend(live_handlers(self.base_url))
         for pattern, handler, *rest in super().init_handlers():
             if handler is VoilaContentsHandler:
                 continue  # the file list's data (notebook sources too); no page of ours uses it
