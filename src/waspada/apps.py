@@ -21,11 +21,13 @@ from .i18n import available_languages, language, translator
 from .i18n.screen import scenario_language
 from .i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, UI_MESSAGES
 from .project import Project
-from .scenario import Translate
+from .scenario import Scenario, Translate
 from .scenario.model import MODUS_NAMES
 from .session_page import course_session_data
-from .widget import ScenarioWidget
+from .widget import LiveRooms, ScenarioWidget
 from .widget.session_widget import SessionWidget
+
+LIVE_DB = "WASPADA_LIVE_DB"  # set by `waspada serve --live` (waspada.live.store.ENV_DB)
 
 
 def _query() -> dict[str, str]:
@@ -75,9 +77,12 @@ def player(
     lang: str | None = None,
     mode: str | None = None,
     project: Project | None = None,
+    live: bool | None = None,
 ) -> None:
     """Show one scenario with a language selector. Arguments default to the URL's query string
-    (``?scenario=ID&lang=LANG&mode=facilitator``)."""
+    (``?scenario=ID&lang=LANG&mode=facilitator&live=1``). ``live``: a live classroom in
+    facilitator mode, the room's phones voting, when `waspada serve --live` runs (it names the
+    room store in ``WASPADA_LIVE_DB``); otherwise facilitator mode with a note saying so."""
     query = _query()
     project = project or Project.discover(Path.cwd())
     sid = scenario or query.get("scenario", "")
@@ -97,13 +102,23 @@ def player(
         key = "unknown_scenario" if sid else "choose_scenario"
         display(_dead_end(tr(UI_CONTEXT, APP_MESSAGES[key]).replace("{id}", sid), tr, back))
         return
+    live = query.get("live") == "1" if live is None else live
+    facilitate = live or (mode or query.get("mode")) == "facilitator"
     widget = ScenarioWidget(
         collection.scenarios[sid],
         collection.services,
         lang=code,
         locales_dir=project.locales_dir,
-        mode="facilitator" if (mode or query.get("mode")) == "facilitator" else "learner",
+        mode="facilitator" if facilitate else "learner",
     )
+    note = ""
+    if live:
+        rooms = _live_rooms()
+        if rooms is None:
+            text = html.escape(tr(UI_CONTEXT, APP_MESSAGES["open_live_needs_serve"]))
+            note = f'<p class="wsp-app-note" role="note">{text}</p>'
+        else:
+            widget.enable_live(rooms)
     chooser = w.Dropdown(
         options=[(name, c) for c, name in languages],
         value=code,
@@ -118,13 +133,26 @@ def player(
     chooser.observe(switch, names="value")
     links = w.HTML(APP_CSS + _gallery_link(tr, back) + _quick_exit(tr))
     display(w.HTML(_heading(tr, code, "scenario")))
-    display(w.HBox([links, chooser]) if len(languages) > 1 else links, widget)
+    top = w.HBox([links, chooser]) if len(languages) > 1 else links
+    display(top, *([w.HTML(note)] if note else []), widget)
+
+
+def _live_rooms() -> LiveRooms | None:
+    """The room store `waspada serve --live` named (``WASPADA_LIVE_DB``), or None. Imported
+    only for a live page: every other kernel stays as small as before."""
+    if not os.environ.get(LIVE_DB):
+        return None
+    from .live.store import open_store
+
+    return open_store()
 
 
 APP_CSS = """
 <style>
   .wsp-app-links { font: 1rem system-ui, sans-serif; margin: 0.4rem 1.5rem 0.4rem 0; }
   .wsp-app-links a { color: #0b5394; font-weight: 700; }
+  .wsp-app-note { font: 1rem system-ui, sans-serif; background: #fff4d6; border: 1px solid #b07d00;
+    border-radius: 6px; padding: 0.4rem 0.7rem; max-width: 48rem; }
 </style>
 """
 
@@ -263,10 +291,14 @@ def gallery(project: Project | None = None) -> None:
                 f"{html.escape(own(scenario.id, scenario.title))}"
                 f'</a><a class="wsp-gallery-facilitate" href="{html.escape(facilitate)}">'
                 f"{html.escape(tr(UI_CONTEXT, APP_MESSAGES['facilitator_mode']))}</a>"
+                f"{_live_link(tr, facilitate)}"
                 f"<p{mark}>{html.escape(own(scenario.id, scenario.summary))}</p>"
                 f'<p class="wsp-gallery-modi">{html.escape(modi)}</p></li>'
             )
         sections.append(f"<h2>{html.escape(heading_text)}</h2><ul>{''.join(items)}</ul>")
+    if os.environ.get(LIVE_DB):
+        checks = {k: c for k, c in collection.checks.items() if k not in collection.broken}
+        sections.append(_live_checks(checks, tr, {"lang": lang, **extra}))
     current = ' aria-current="page"'
     picker = " ".join(
         f'<a href="gallery.ipynb?{html.escape(urlencode({"lang": code, **extra}))}" lang="{code}"'
@@ -285,3 +317,27 @@ def gallery(project: Project | None = None) -> None:
             + _quick_exit(tr)
         )
     )
+
+
+def _live_link(tr: Translate, facilitate: str) -> str:
+    """The gallery's "Open live" link of a scenario, when `waspada serve --live` runs."""
+    if not os.environ.get(LIVE_DB):
+        return ""
+    return (
+        f'<a class="wsp-gallery-facilitate wsp-gallery-live" href="{html.escape(facilitate)}'
+        f'&amp;live=1">{html.escape(tr(UI_CONTEXT, APP_MESSAGES["open_live"]))}</a>'
+    )
+
+
+def _live_checks(checks: dict[str, Scenario], tr: Translate, query: dict[str, str]) -> str:
+    """The knowledge checks, each to be opened live (a live room's share right per question)."""
+    items = "".join(
+        f"<li>{html.escape(tr(check.id, check.title))}"
+        + _live_link(
+            tr, "player.ipynb?" + urlencode({"scenario": check.id, **query, "mode": "facilitator"})
+        )
+        + "</li>"
+        for check in sorted(checks.values(), key=lambda c: tr(c.id, c.title))
+    )
+    heading = html.escape(tr(UI_CONTEXT, APP_MESSAGES["open_live_checks"]))
+    return f"<h2>{heading}</h2><ul>{items}</ul>" if items else ""

@@ -42,6 +42,47 @@ UI_MESSAGES: dict[str, str] = {
     "score_line": "You answered {score} of {total} questions correctly.",
     "check_passed": "Passed",
     "check_review": "Not passed yet: read the module again, then try once more",
+    # The projector of a live session (issue 16; scenario.js in a live room, widget/live.py).
+    # {count}, {right}, {total} and {percent} are whole numbers and {message} a translated
+    # error: the browser fills them in.
+    "live_title": "Live session",
+    "live_join_at": "Phones join at",
+    "live_join_qr": "QR code to join the session",
+    "live_code_label": "Room code",
+    "live_joined": "Phones joined: {count}",
+    "live_control_link": "Your private control page",
+    "live_control_qr": "QR code of your private control page",
+    "live_control_warning": (
+        "Open it on your own phone now, then hide it: whoever has this link can steer the "
+        "session. Do not show it once the room is watching."
+    ),
+    "live_hide": "Hide",
+    "live_starting": "Starting the live session…",
+    "live_start_failed": "The live session could not be started: {message}",
+    "live_reconnecting": "The connection to the room was lost. Trying again…",
+    "live_expired": "This live session has ended or expired. Reload the page to start a new one.",
+    "live_closed": "The session is over. Thank you for taking part.",
+    "live_failed": "That did not work: {message}",
+    "live_votes": "Votes",
+    "live_total": "Total",
+    "live_votes_hands": "Votes and hands",
+    "live_phase_voting": "Voting is open.",
+    "live_phase_revealed": "The result is shown. Choose the choice the story follows.",
+    "live_reveal": "Show the result",
+    "live_reopen": "Reopen the vote",
+    "live_follow_most": "Follow the choice with most votes",
+    "live_end": "End the session",
+    "live_end_confirm": (
+        "End the session for everyone? The phones' votes are deleted; the totals of the choices "
+        "you followed are kept."
+    ),
+    "live_end_yes": "Yes, end the session",
+    "live_cancel": "Cancel",
+    "live_right_answer": "Right answer",
+    "live_share_right": "Right: {right} of {total} ({percent}%)",
+    "live_share_table": "Share of right answers per question",
+    "live_question": "Question",
+    "live_right": "Right",
 }
 
 
@@ -69,6 +110,13 @@ APP_MESSAGES: dict[str, str] = {
     "languages": "Languages",
     "gallery_title": "Scenarios",
     "facilitator_mode": "Facilitator mode",
+    # The gallery and the player under `waspada serve --live` (issue 16).
+    "open_live": "Open live",
+    "open_live_checks": "Knowledge checks, live",
+    "open_live_needs_serve": (
+        "Live voting needs the apps started with 'waspada serve --live'. This is facilitator "
+        "mode without phones."
+    ),
     "choose_scenario": "Choose a scenario from the gallery.",
     "unknown_scenario": "There is no scenario '{id}' in this course. Choose one from the gallery.",
     "broken_scenario": (
