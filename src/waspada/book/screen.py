@@ -173,5 +173,8 @@ def _navigation(
 
 
 def setup_screen(app: Sphinx) -> None:
+    from .linktext import setup_link_text
+
+    setup_link_text(app)
     app.connect("html-page-context", _body, priority=450)
     app.connect("html-page-context", _navigation, priority=600)
