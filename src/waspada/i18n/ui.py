@@ -240,6 +240,64 @@ APP_MESSAGES: dict[str, str] = {
     "serves_child": "children",
     "serves_abroad": "Indonesians abroad",
     "serves_migrant-worker": "migrant workers",
+    # A live session (issue 16, live/pages.py, live/static/join.js and control.js): the phone
+    # join page and the facilitator's private control page. {code} is the room's code (4
+    # digits), {count} and {total} whole numbers, {message} a translated error; the browser
+    # fills them in.
+    "live_title": "Live session",
+    "live_room": "Room {code}",
+    "live_join_heading": "Join a live session",
+    "live_code_label": "Room code",
+    "live_code_hint": "The code has 4 digits. It is shown on the screen at the front of the room.",
+    "live_join": "Join",
+    "live_unknown_room": (
+        "There is no live session with the code {code} now. Check the code on the screen at "
+        "the front of the room."
+    ),
+    "live_no_js": "Voting from this page needs JavaScript.",
+    "live_private": "No name, no account: your vote is anonymous.",
+    "live_connecting": "Connecting to the room…",
+    "live_reconnecting": "The connection to the room was lost. Trying again…",
+    "live_vote_now": "Tap your choice. You can change it until the result is shown.",
+    "live_vote_counted": "Your vote is counted.",
+    "live_vote_failed": "Your vote did not reach the room. Please tap your choice again.",
+    "live_vote_closed": "Voting on this question is closed.",
+    "live_result": "The room's votes",
+    "live_share": "{count} of {total}",
+    "live_your_vote": "Your vote",
+    "live_right_answer": "Right answer",
+    "live_wait": "Discuss together. The facilitator will go on in a moment.",
+    "live_ended": "The story has reached its end.",
+    "live_closed": "The session is over. Thank you for taking part.",
+    "live_control_title": "Facilitator controls",
+    "live_control_private": (
+        "This page is for the facilitator only: keep it on your own phone or screen, never on "
+        "the projector."
+    ),
+    "live_wrong_key": (
+        "This page cannot control room {code}: the key in its link is missing or wrong. Open "
+        "the control link shown on the projector at the start of the session."
+    ),
+    "live_joined": "Phones joined: {count}",
+    "live_join_at": "Phones join at",
+    "live_votes": "Votes",
+    "live_total": "Total",
+    "live_phase_voting": "Voting is open.",
+    "live_phase_revealed": "The result is shown. Choose the choice the story follows.",
+    "live_reveal": "Show the result",
+    "live_reopen": "Reopen the vote",
+    "live_follow_label": "The story follows",
+    "live_most_votes": "most votes",
+    "live_follow": "Follow this choice",
+    "live_back": "Back one step",
+    "live_end": "End the session",
+    "live_end_confirm": (
+        "End the session for everyone? The phones' votes are deleted; the totals of the choices "
+        "you followed are kept."
+    ),
+    "live_end_yes": "Yes, end the session",
+    "live_cancel": "Cancel",
+    "live_failed": "That did not work: {message}",
 }
 
 
