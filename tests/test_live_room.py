@@ -14,6 +14,7 @@ from waspada.live.room import (
     LiveError,
     decision_at,
     most_voted,
+    paired_items,
     share_right,
 )
 from waspada.live.store import SqliteRoomStore
@@ -128,20 +129,23 @@ def test_only_a_change_of_step_or_phase_wakes_the_phones(store):
     assert room.stage > stage
 
 
-def test_ending_the_session_deletes_votes_and_devices_but_keeps_the_totals(store, tmp_path):
+def test_an_ended_session_takes_no_votes_and_keeps_its_totals(store):
     room, _ = new_room(store)
     store.vote(room.code, PHONE_A, 0, "go", OFFERED)
-    store.follow(room.code, "go", OFFERED, ends=True)
+    store.follow(room.code, "go", OFFERED, ends=False)
     room = store.end(room.code)
     assert room.phase == CLOSED and [dict(h) for h in room.history] == [{"go": 1}]
-    db = sqlite3.connect(tmp_path / "_run" / "live.sqlite3")
-    assert db.execute("SELECT COUNT(*) FROM votes").fetchone() == (0,)
-    assert db.execute("SELECT COUNT(*) FROM devices").fetchone() == (0,)
+    with pytest.raises(LiveError):
+        store.vote(room.code, PHONE_B, 1, "go", OFFERED)
+    assert store.joined(room.code) == 0
 
 
-def test_a_room_expires_after_three_hours_with_every_row(store, clock, tmp_path):
+def test_a_room_expires_three_hours_after_its_last_step_with_every_row(store, clock, tmp_path):
     room, _ = new_room(store)
+    clock.now += 2 * 3600
     store.vote(room.code, PHONE_A, 0, "go", OFFERED)
+    store.follow(room.code, "go", OFFERED, ends=True)  # the session goes on: 3 more hours
+    store.end(room.code)
     clock.now += 3 * 3600 - 1
     assert store.get(room.code) is not None
     clock.now += 2
@@ -193,3 +197,18 @@ def test_most_voted_and_share_right():
     assert most_voted({"a": 3, "b": 3}, ("a", "b")) == "a"
     assert most_voted({}, ("a", "b")) is None
     assert share_right({"a": 6, "b": 2}, ["a"]) == (6, 8)
+
+
+def test_before_and_after_answers_are_paired_by_device_only(store):
+    before = {PHONE_A: {0: "a", 1: "b"}, PHONE_B: {0: "b"}, PHONE_C: {0: "a"}}
+    after = {PHONE_A: {0: "a", 1: "a"}, PHONE_B: {0: "a", 1: "a"}, "d" * 20: {0: "a"}}
+    paired, items = paired_items(before, after, [("q1", ["a"]), ("q2", ["a"])])
+    assert paired == 2  # C answered only before, D only after: neither counts
+    assert items["q1"] == {"before_right": 1, "before_total": 2, "after_right": 2, "after_total": 2}
+    assert items["q2"] == {"before_right": 0, "before_total": 1, "after_right": 1, "after_total": 1}
+    room, _ = new_room(store)
+    store.vote(room.code, PHONE_A, 0, "go", OFFERED)
+    store.follow(room.code, "go", OFFERED, ends=False)
+    store.vote(room.code, PHONE_A, 1, "stay", OFFERED)
+    store.end(room.code)
+    assert store.answers(room.code) == {PHONE_A: {0: "go", 1: "stay"}}

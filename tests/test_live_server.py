@@ -187,6 +187,56 @@ class LiveServerTest(tornado.testing.AsyncHTTPTestCase):
         assert self.fetch("/live/static/store.py").code == 404
         assert self.fetch("/live/static/..%2Fstore.py").code == 404
 
+    def play_check(self, answers: dict[str, list[str]]) -> tuple[str, str]:
+        """A live run of the session's before/after check: each phone's answers in order."""
+        code, secret = self.room("session-check", "check")
+        steps = len(next(iter(answers.values())))
+        for step in range(steps):
+            for phone, chosen in answers.items():
+                if chosen[step]:
+                    body = {"step": step, "choice": chosen[step]}
+                    status, _ = self.call(
+                        "POST", f"/live/api/rooms/{code}/vote", body, device=phone
+                    )
+                    assert status == 200
+            _, view = self.control(code, secret, action="reveal")
+            first = view["choices"][0]["id"]
+            self.control(code, secret, action="follow", choice=first)
+        self.control(code, secret, action="end")
+        return code, secret
+
+    def test_a_before_and_after_check_on_phones_is_paired_by_device(self):
+        # session-check: the right answers of its first two items are b and a.
+        before = self.play_check(
+            {PHONES[0]: ["a", "b"], PHONES[1]: ["b", "a"], PHONES[2]: ["a", ""]}
+        )
+        after = self.play_check(
+            {PHONES[0]: ["b", "a"], PHONES[1]: ["b", "b"], PHONES[3]: ["b", "a"]}
+        )
+        body = {
+            "before": {"room": before[0], "key": before[1]},
+            "after": {"room": after[0], "key": after[1]},
+        }
+        status, pairs = self.call("POST", "/live/api/pairs", body)
+        assert status == 200 and pairs["paired"] == 2
+        first, second = list(pairs["items"])[:2]
+        assert first == "job-offer"
+        assert pairs["items"][first] == {
+            "before_right": 1,
+            "before_total": 2,
+            "after_right": 2,
+            "after_total": 2,
+        }
+        assert pairs["items"][second] == {
+            "before_right": 1,
+            "before_total": 2,
+            "after_right": 1,
+            "after_total": 2,
+        }
+        assert PHONES[0] not in json.dumps(pairs)
+        wrong = {**body, "after": {"room": after[0], "key": before[1]}}
+        assert self.call("POST", "/live/api/pairs", wrong)[0] == 403
+
 
 class LimitedLiveServerTest(LiveServerTest):
     """The same server with this computer's address limited as a visitor's would be."""

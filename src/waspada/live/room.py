@@ -26,10 +26,10 @@ from typing import Any
 VOTING = "voting"  # the current node is a decision; phones vote
 REVEALED = "revealed"  # voting closed; the totals are shown; the facilitator follows a choice
 ENDED = "ended"  # the route reached an ending
-CLOSED = "closed"  # the facilitator ended the session: votes and devices are gone
+CLOSED = "closed"  # the facilitator ended the session: no more votes
 PHASES = (VOTING, REVEALED, ENDED, CLOSED)
 
-# A room lasts this long after it is created; then every row of it is deleted.
+# A room lasts this long after the facilitator last moved it on; then every row is deleted.
 ROOM_HOURS = 3.0
 # Phones per room at most (a class of 60, with room for reloads on new devices).
 MAX_DEVICES = 300
@@ -141,3 +141,33 @@ def valid_device(token: str | None) -> str:
     if not token or not DEVICE_TOKEN.match(token):
         raise LiveError(400, "bad_device", "the device token is missing or malformed")
     return token
+
+
+def paired_items(
+    before: Mapping[str, Mapping[int, str]],
+    after: Mapping[str, Mapping[int, str]],
+    items: Sequence[tuple[str, Sequence[str]]],
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """A before/after check answered on phones, paired by device: only the devices that
+    answered an item both times count for it, so that the change is the same people's.
+    ``items`` are (item id, right choices) in step order. Returns the devices paired on at least
+    one item and, per item, ``before_right``, ``before_total``, ``after_right``, ``after_total``
+    (the two totals are equal: the pairs).
+
+    >>> paired_items({"p": {0: "a"}, "q": {0: "b"}, "r": {0: "a"}},
+    ...              {"p": {0: "a"}, "q": {0: "a"}}, [("one", ["a"])])
+    (2, {'one': {'before_right': 1, 'before_total': 2, 'after_right': 2, 'after_total': 2}})
+    """
+    counts: dict[str, dict[str, int]] = {}
+    paired: set[str] = set()
+    for step, (item, right) in enumerate(items):
+        figures = {"before_right": 0, "before_total": 0, "after_right": 0, "after_total": 0}
+        for device, answers in before.items():
+            if step in answers and step in after.get(device, {}):
+                paired.add(device)
+                figures["before_total"] += 1
+                figures["after_total"] += 1
+                figures["before_right"] += answers[step] in right
+                figures["after_right"] += after[device][step] in right
+        counts[item] = figures
+    return len(paired), counts

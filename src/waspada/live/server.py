@@ -395,6 +395,39 @@ class ControlHandler(LiveHandler):
         self.send_json(self.live.view(room, lang, device=None, facilitator=True))
 
 
+class PairsHandler(LiveHandler):
+    """POST /live/api/pairs {"before": {"room", "key"}, "after": {"room", "key"}}: a
+    before/after check answered on phones, paired by device (counts only; the facilitator of
+    both rooms only). Only the devices that answered an item both times count for it."""
+
+    def post(self) -> None:
+        data = self.body()
+        rooms = []
+        for side in ("before", "after"):
+            given = data.get(side)
+            if not isinstance(given, dict) or not isinstance(given.get("room"), str):
+                raise LiveError(400, "bad_request", f"name the {side} room and its key")
+            room = self.room(given["room"])
+            if not self.live.store.is_facilitator(room.code, given.get("key")):
+                raise LiveError(403, "not_facilitator", "only the facilitator can pair rooms")
+            rooms.append(room)
+        before, after = rooms
+        if before.scenario != after.scenario or before.kind != "check":
+            raise LiveError(400, "not_a_pair", "pair two rooms of the same knowledge check")
+        payload = self.live.payload(before, before.lang)
+        items = []
+        for step in range(min(before.step, after.step)):
+            node = rules.decision_at(payload, before.route[:step]).node
+            if rules.decision_at(payload, after.route[:step]).node != node:
+                break
+            items.append((node, rules.correct_choices(payload, node)))
+        store = self.live.store
+        paired, counts = rules.paired_items(
+            store.answers(before.code), store.answers(after.code), items
+        )
+        self.send_json({"scenario": before.scenario, "paired": paired, "items": counts})
+
+
 class JoinPageHandler(LiveHandler):
     """GET /j and /j/<code>: the phones' page (HTML; its script and style from /live/static)."""
 
@@ -451,4 +484,5 @@ def live_handlers(base_url: str = "/") -> list[tuple[str, type[tornado.web.Reque
         (f"{base}/live/api/rooms/{code}/join", JoinHandler),
         (f"{base}/live/api/rooms/{code}/vote", VoteHandler),
         (f"{base}/live/api/rooms/{code}/control", ControlHandler),
+        (f"{base}/live/api/pairs", PairsHandler),
     ]

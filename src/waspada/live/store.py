@@ -3,9 +3,10 @@ embedded default (one SQLite file in the course's run folder, WAL mode: the faci
 creates rooms, the server process answers phones, and a restart of either loses nothing).
 
 Nothing about a person is stored: per room a hash of the facilitator's secret, the scenario,
-language and route, per step the random device tokens' votes (deleted when the session ends or
-the room expires) and the hands typed. See ARCHITECTURE.md for running the same rooms on several
-machines (another class behind this interface) and why a classroom does not need it.
+language and route, per step the random device tokens' votes and the hands typed, all deleted
+when the room expires, three hours after the facilitator last moved it on. See ARCHITECTURE.md
+for running the same rooms on several machines (another class behind this interface) and why a
+classroom does not need it.
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ class RoomStore(Protocol):
     def follow(self, code: str, choice: str, allowed: Sequence[str], *, ends: bool) -> Room: ...
     def back(self, code: str) -> Room: ...
     def end(self, code: str) -> Room: ...
+    def answers(self, code: str) -> dict[str, dict[int, str]]: ...
     def purge_expired(self) -> int: ...
 
 
@@ -237,12 +239,17 @@ class SqliteRoomStore:
         self._db.execute("COMMIT")
 
     def _bump(self, code: str, *, stage: bool) -> None:
-        self._db.execute(
-            "UPDATE rooms SET version = version + 1"
-            + (", stage = stage + 1" if stage else "")
-            + " WHERE code = ?",
-            (code,),
-        )
+        """Count a change; a change of stage (the facilitator moving the room on) also moves
+        the room's expiry to ``hours`` from now: a room expires after its session, not in the
+        middle of a long one."""
+        if stage:
+            self._db.execute(
+                "UPDATE rooms SET version = version + 1, stage = stage + 1, expires = ?"
+                " WHERE code = ?",
+                (self.clock() + self.hours * 3600, code),
+            )
+        else:
+            self._db.execute("UPDATE rooms SET version = version + 1 WHERE code = ?", (code,))
 
     def create(self, *, scenario: str, lang: str, digest: str, kind: str) -> tuple[Room, str]:
         """A new room with a fresh code and secret (the secret is returned once, kept hashed)."""
@@ -411,18 +418,28 @@ class SqliteRoomStore:
         return self._room(code)
 
     def end(self, code: str) -> Room:
-        """The session is over: every vote and device token is deleted; the route and the
-        totals kept stay until the room expires."""
+        """The session is over: no more votes, the phones show that it has ended. The votes
+        stay until the room expires (``hours`` after this), so that a before/after check can
+        still pair its answers (``answers``); then every row of the room is deleted."""
         self._room(code)
 
         def put() -> None:
-            for table in ("votes", "devices"):
-                self._db.execute(f"DELETE FROM {table} WHERE code = ?", (code,))
+            self._db.execute("DELETE FROM devices WHERE code = ?", (code,))
             self._db.execute("UPDATE rooms SET phase = ? WHERE code = ?", (CLOSED, code))
             self._bump(code, stage=True)
 
         self._write(put)
         return self._room(code)
+
+    def answers(self, code: str) -> dict[str, dict[int, str]]:
+        """Each device's vote at each step of the room (to pair a check's answers before and
+        after; the tokens never leave the server)."""
+        found: dict[str, dict[int, str]] = {}
+        for token, step, choice in self._db.execute(
+            "SELECT token, step, choice FROM votes WHERE code = ?", (code,)
+        ):
+            found.setdefault(token, {})[step] = choice
+        return found
 
     def purge_expired(self) -> int:
         """Delete every expired room with all its rows; how many rooms went."""
