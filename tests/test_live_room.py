@@ -204,8 +204,16 @@ def test_before_and_after_answers_are_paired_by_device_only(store):
     after = {PHONE_A: {0: "a", 1: "a"}, PHONE_B: {0: "a", 1: "a"}, "d" * 20: {0: "a"}}
     paired, items = paired_items(before, after, [("q1", ["a"]), ("q2", ["a"])])
     assert paired == 2  # C answered only before, D only after: neither counts
-    assert items["q1"] == {"before_right": 1, "before_total": 2, "after_right": 2, "after_total": 2}
-    assert items["q2"] == {"before_right": 0, "before_total": 1, "after_right": 1, "after_total": 1}
+    assert items["q1"] == {
+        "before": {"a": 1, "b": 1},
+        "after": {"a": 2},
+        "before_right": 1,
+        "before_total": 2,
+        "after_right": 2,
+        "after_total": 2,
+    }
+    assert items["q2"]["before"] == {"b": 1} and items["q2"]["after"] == {"a": 1}
+    assert (items["q2"]["before_right"], items["q2"]["after_right"]) == (0, 1)
     room, _ = new_room(store)
     store.vote(room.code, PHONE_A, 0, "go", OFFERED)
     store.follow(room.code, "go", OFFERED, ends=False)

@@ -222,12 +222,16 @@ class LiveServerTest(tornado.testing.AsyncHTTPTestCase):
         first, second = list(pairs["items"])[:2]
         assert first == "job-offer"
         assert pairs["items"][first] == {
+            "before": {"a": 1, "b": 1},
+            "after": {"b": 2},
             "before_right": 1,
             "before_total": 2,
             "after_right": 2,
             "after_total": 2,
         }
         assert pairs["items"][second] == {
+            "before": {"a": 1, "b": 1},
+            "after": {"a": 1, "b": 1},
             "before_right": 1,
             "before_total": 2,
             "after_right": 1,

@@ -147,27 +147,30 @@ def paired_items(
     before: Mapping[str, Mapping[int, str]],
     after: Mapping[str, Mapping[int, str]],
     items: Sequence[tuple[str, Sequence[str]]],
-) -> tuple[int, dict[str, dict[str, int]]]:
+) -> tuple[int, dict[str, dict[str, Any]]]:
     """A before/after check answered on phones, paired by device: only the devices that
     answered an item both times count for it, so that the change is the same people's.
     ``items`` are (item id, right choices) in step order. Returns the devices paired on at least
-    one item and, per item, ``before_right``, ``before_total``, ``after_right``, ``after_total``
-    (the two totals are equal: the pairs).
+    one item and, per item, the counts per option ``before`` and ``after`` and
+    ``before_right``, ``before_total``, ``after_right``, ``after_total`` (the two totals are
+    equal: the pairs).
 
-    >>> paired_items({"p": {0: "a"}, "q": {0: "b"}, "r": {0: "a"}},
-    ...              {"p": {0: "a"}, "q": {0: "a"}}, [("one", ["a"])])
-    (2, {'one': {'before_right': 1, 'before_total': 2, 'after_right': 2, 'after_total': 2}})
+    >>> paired, items = paired_items({"p": {0: "a"}, "q": {0: "b"}, "r": {0: "a"}},
+    ...                              {"p": {0: "a"}, "q": {0: "a"}}, [("one", ["a"])])
+    >>> paired, items["one"]["before"], items["one"]["after_right"]
+    (2, {'a': 1, 'b': 1}, 2)
     """
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, Any]] = {}
     paired: set[str] = set()
     for step, (item, right) in enumerate(items):
-        figures = {"before_right": 0, "before_total": 0, "after_right": 0, "after_total": 0}
+        figures: dict[str, Any] = {"before": {}, "after": {}}
         for device, answers in before.items():
             if step in answers and step in after.get(device, {}):
                 paired.add(device)
-                figures["before_total"] += 1
-                figures["after_total"] += 1
-                figures["before_right"] += answers[step] in right
-                figures["after_right"] += after[device][step] in right
+                for side, choice in (("before", answers[step]), ("after", after[device][step])):
+                    figures[side][choice] = figures[side].get(choice, 0) + 1
+        for side in ("before", "after"):
+            figures[f"{side}_right"] = sum(figures[side].get(cid, 0) for cid in right)
+            figures[f"{side}_total"] = sum(figures[side].values())
         counts[item] = figures
     return len(paired), counts
