@@ -88,7 +88,7 @@ def _language_switch(languages: list[tuple[str, str]], lang: str, label: str) ->
             f"{current}>{html.escape(native)}</a></li>"
         )
     return (
-        f'<nav class="wsp-live-langs" aria-label="{html.escape(label, quote=True)}">'
+        f'<nav class="wl-langs" aria-label="{html.escape(label, quote=True)}">'
         f"<ul>{''.join(items)}</ul></nav>"
     )
 
@@ -101,7 +101,7 @@ def _page(lang: str, title: str, head_extra: str, body: str) -> str:
         '<meta name="referrer" content="no-referrer">'
         f"<title>{html.escape(title)}</title>"
         f'<link rel="stylesheet" href="{STATIC_URL}join.css">{head_extra}</head>'
-        f'<body class="wsp-live">{body}</body></html>'
+        f'<body class="wl">{body}</body></html>'
     )
 
 
@@ -110,7 +110,7 @@ def _resolve(lang: str, languages: list[tuple[str, str]]) -> str:
 
 
 def _ui_json(ui: dict[str, str]) -> str:
-    return f'<script type="application/json" id="wsp-live-ui">{script_json(ui)}</script>'
+    return f'<script type="application/json" id="wl-ui">{script_json(ui)}</script>'
 
 
 def join_page(code: str | None, lang: str, locales_dir: Path | None, *, found: bool) -> str:
@@ -125,16 +125,16 @@ def join_page(code: str | None, lang: str, locales_dir: Path | None, *, found: b
         title = f"{ui['live_title']} · {ui['live_room'].format(code=code)}"
         room = html.escape(code, quote=True)
         main = (
-            f'<main id="wsp-live" class="wsp-live-main" data-room="{room}" '
+            f'<main id="wl-room" class="wl-main" data-room="{room}" '
             f'data-lang="{html.escape(lang, quote=True)}">'
-            f'<h1 class="wsp-live-h1">{html.escape(ui["live_title"])} '
-            f'<span class="wsp-live-code">{html.escape(ui["live_room"].format(code=code))}'
+            f'<h1 class="wl-h1">{html.escape(ui["live_title"])} '
+            f'<span class="wl-code">{html.escape(ui["live_room"].format(code=code))}'
             "</span></h1>"
-            f'<p class="wsp-live-private">{html.escape(ui["live_private"])}</p>'
-            '<p id="wsp-live-status" class="wsp-live-status" role="status" aria-live="polite">'
+            f'<p class="wl-private">{html.escape(ui["live_private"])}</p>'
+            '<p id="wl-status" class="wl-status" role="status" aria-live="polite">'
             f"{html.escape(ui['live_connecting'])}</p>"
-            '<div id="wsp-live-view" class="wsp-live-view"></div>'
-            f'<noscript><p class="wsp-live-problem">{html.escape(ui["live_no_js"])}</p></noscript>'
+            '<div id="wl-view" class="wl-view"></div>'
+            f'<noscript><p class="wl-problem">{html.escape(ui["live_no_js"])}</p></noscript>'
             "</main>"
         )
     else:
@@ -142,27 +142,27 @@ def join_page(code: str | None, lang: str, locales_dir: Path | None, *, found: b
         problem = ""
         if code is not None:
             problem = (
-                f'<p class="wsp-live-problem" role="alert">'
+                f'<p class="wl-problem" role="alert">'
                 f"{html.escape(ui['live_unknown_room'].format(code=code))}</p>"
             )
         main = (
-            f'<main class="wsp-live-main"><h1 class="wsp-live-h1">'
+            f'<main class="wl-main"><h1 class="wl-h1">'
             f"{html.escape(ui['live_join_heading'])}</h1>{problem}"
-            '<form id="wsp-live-code-form" class="wsp-live-form" action="/j" method="get">'
-            f'<label for="wsp-live-code">{html.escape(ui["live_code_label"])}</label>'
-            f'<p id="wsp-live-code-hint" class="wsp-live-hint">'
+            '<form id="wl-code-form" class="wl-form" action="/j" method="get">'
+            f'<label for="wl-code">{html.escape(ui["live_code_label"])}</label>'
+            f'<p id="wl-code-hint" class="wl-hint">'
             f"{html.escape(ui['live_code_hint'])}</p>"
-            '<input id="wsp-live-code" name="code" type="text" inputmode="numeric" '
+            '<input id="wl-code" name="code" type="text" inputmode="numeric" '
             'pattern="[0-9]*" maxlength="8" autocomplete="off" required '
-            'aria-describedby="wsp-live-code-hint">'
+            'aria-describedby="wl-code-hint">'
             f'<input type="hidden" name="lang" value="{html.escape(lang, quote=True)}">'
-            f'<button type="submit" class="wsp-live-button">{html.escape(ui["live_join"])}'
+            f'<button type="submit" class="wl-button">{html.escape(ui["live_join"])}'
             "</button></form>"
-            f'<p class="wsp-live-private">{html.escape(ui["live_private"])}</p></main>'
+            f'<p class="wl-private">{html.escape(ui["live_private"])}</p></main>'
         )
     phone_ui = {key: ui[key] for key in PHONE_UI}
     body = (
-        f'<header class="wsp-live-head">{switch}</header>{main}{_ui_json(phone_ui)}'
+        f'<header class="wl-head">{switch}</header>{main}{_ui_json(phone_ui)}'
         f"{quick_exit_link(ui['quick_exit'], hint=ui['quick_exit_hint'])}"
         f'<script src="{STATIC_URL}join.js"></script>'
     )
@@ -178,19 +178,19 @@ def control_page(code: str, lang: str, locales_dir: Path | None) -> str:
     switch = _language_switch(languages, lang, ui["languages"])
     room_label = ui["live_room"].format(code=code)
     main = (
-        f'<main id="wsp-live-control" class="wsp-live-main wsp-live-control" '
+        f'<main id="wl-control" class="wl-main wl-control" '
         f'data-room="{html.escape(code, quote=True)}" data-lang="{html.escape(lang, quote=True)}">'
-        f'<h1 class="wsp-live-h1">{html.escape(ui["live_control_title"])} '
-        f'<span class="wsp-live-code">{html.escape(room_label)}</span></h1>'
-        f'<p class="wsp-live-private">{html.escape(ui["live_control_private"])}</p>'
-        '<p id="wsp-live-status" class="wsp-live-status" role="status" aria-live="polite">'
+        f'<h1 class="wl-h1">{html.escape(ui["live_control_title"])} '
+        f'<span class="wl-code">{html.escape(room_label)}</span></h1>'
+        f'<p class="wl-private">{html.escape(ui["live_control_private"])}</p>'
+        '<p id="wl-status" class="wl-status" role="status" aria-live="polite">'
         f"{html.escape(ui['live_connecting'])}</p>"
-        '<div id="wsp-live-view" class="wsp-live-view"></div>'
-        f'<noscript><p class="wsp-live-problem">{html.escape(ui["live_no_js"])}</p></noscript>'
+        '<div id="wl-view" class="wl-view"></div>'
+        f'<noscript><p class="wl-problem">{html.escape(ui["live_no_js"])}</p></noscript>'
         "</main>"
     )
     body = (
-        f'<header class="wsp-live-head">{switch}</header>{main}{_ui_json(ui)}'
+        f'<header class="wl-head">{switch}</header>{main}{_ui_json(ui)}'
         f'<script src="{STATIC_URL}join.js"></script>'
         f'<script src="{STATIC_URL}control.js"></script>'
     )

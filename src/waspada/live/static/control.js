@@ -12,14 +12,14 @@
   "use strict";
   var L = window.WaspadaLive;
   var doc = document;
-  var main = doc.getElementById("wsp-live-control");
+  var main = doc.getElementById("wl-control");
   if (!L || !main) return;
   var h = L.h;
   var ui = L.readUi();
   var room = main.getAttribute("data-room");
   var lang = main.getAttribute("data-lang") || "en";
-  var status = doc.getElementById("wsp-live-status");
-  var viewBox = doc.getElementById("wsp-live-view");
+  var status = doc.getElementById("wl-status");
+  var viewBox = doc.getElementById("wl-view");
   var base = L.API + encodeURIComponent(room);
   var storeKey = "waspada:live-key:" + room;
   L.largeText(ui);
@@ -48,7 +48,7 @@
   var followTouched = false;
 
   function say(text, quiet) {
-    status.className = "wsp-live-status" + (quiet ? " wsp-live-quiet" : "");
+    status.className = "wl-status" + (quiet ? " wl-quiet" : "");
     if (status.textContent !== text) status.textContent = text || "";
   }
 
@@ -59,7 +59,7 @@
     L.storageSet("sessionStorage", storeKey, null);
     L.clear(viewBox);
     var text = L.format(ui.live_wrong_key, { code: room });
-    var problem = h("p", "wsp-live-problem", text);
+    var problem = h("p", "wl-problem", text);
     problem.setAttribute("role", "alert");
     viewBox.appendChild(problem);
     say("");
@@ -143,7 +143,7 @@
       render(data);
       say(phaseText(data), true);
       if (focused) {
-        var heading = viewBox.querySelector(".wsp-live-heading");
+        var heading = viewBox.querySelector(".wl-heading");
         if (heading) heading.focus();
       }
     }
@@ -151,7 +151,7 @@
   }
 
   function button(text, className, onClick) {
-    var node = h("button", "wsp-live-button " + (className || ""), text);
+    var node = h("button", "wl-button " + (className || ""), text);
     node.setAttribute("type", "button");
     node.onclick = onClick;
     return node;
@@ -175,7 +175,7 @@
 
   function section(title, blocks, className) {
     var box = h("section", className);
-    box.appendChild(h("h3", "wsp-live-label", title));
+    box.appendChild(h("h3", "wl-label", title));
     appendBlocks(box, blocks);
     return box;
   }
@@ -183,23 +183,23 @@
   function render(data) {
     L.clear(viewBox);
     var choices = data.choices || [];
-    if (data.scenario && data.scenario.title) viewBox.appendChild(h("p", "wsp-live-scenario", data.scenario.title));
+    if (data.scenario && data.scenario.title) viewBox.appendChild(h("p", "wl-scenario", data.scenario.title));
     var title = data.label || (data.ending && data.ending.title) || (data.scenario && data.scenario.title) || "";
-    var heading = h("h2", "wsp-live-heading", title);
+    var heading = h("h2", "wl-heading", title);
     heading.setAttribute("tabindex", "-1");
     viewBox.appendChild(heading);
-    viewBox.appendChild(h("p", "wsp-live-phase", phaseText(data)));
-    var joined = h("p", "wsp-live-joined");
-    joined.id = "wsp-live-joined";
+    viewBox.appendChild(h("p", "wl-phase", phaseText(data)));
+    var joined = h("p", "wl-joined");
+    joined.id = "wl-joined";
     viewBox.appendChild(joined);
     if (data.joinUrl) {
-      var where = h("p", "wsp-live-join-at", (ui.live_join_at || "") + ": ");
-      where.appendChild(h("strong", "wsp-live-url", data.joinUrl));
+      var where = h("p", "wl-join-at", (ui.live_join_at || "") + ": ");
+      where.appendChild(h("strong", "wl-url", data.joinUrl));
       viewBox.appendChild(where);
     }
 
     if (choices.length && data.phase !== "closed") {
-      var table = h("table", "wsp-live-table");
+      var table = h("table", "wl-table");
       var head = h("tr");
       var labels = [ui.choice, ui.live_votes, ui.hands, ui.live_total];
       for (var c = 0; c < labels.length; c++) {
@@ -215,54 +215,54 @@
         var choice = choices[i];
         var row = h("tr");
         row.setAttribute("data-choice", choice.id);
-        var name = h("th", "wsp-live-choice-name");
+        var name = h("th", "wl-choice-name");
         name.setAttribute("scope", "row");
         L.appendRuns(name, choice.label);
         row.appendChild(name);
-        row.appendChild(h("td", "wsp-live-votes", "0"));
+        row.appendChild(h("td", "wl-votes", "0"));
         var cell = h("td");
-        var input = h("input", "wsp-live-hands");
+        var input = h("input", "wl-hands");
         input.setAttribute("type", "number");
         input.setAttribute("min", "0");
         input.setAttribute("max", "999");
         input.setAttribute("inputmode", "numeric");
         input.setAttribute("data-choice", choice.id);
-        input.id = "wsp-live-hands-" + i;
-        name.id = "wsp-live-choice-" + i;
-        input.setAttribute("aria-labelledby", "wsp-live-hands-head wsp-live-choice-" + i);
+        input.id = "wl-hands-" + i;
+        name.id = "wl-choice-" + i;
+        input.setAttribute("aria-labelledby", "wl-hands-head wl-choice-" + i);
         input.onchange = onHands;
         cell.appendChild(input);
         row.appendChild(cell);
-        row.appendChild(h("td", "wsp-live-sum", "0"));
+        row.appendChild(h("td", "wl-sum", "0"));
         tbody.appendChild(row);
       }
-      head.childNodes[2].id = "wsp-live-hands-head";
+      head.childNodes[2].id = "wl-hands-head";
       table.appendChild(tbody);
       viewBox.appendChild(table);
     }
 
-    var controls = h("div", "wsp-live-controls");
+    var controls = h("div", "wl-controls");
     if (data.phase === "voting" && choices.length) {
-      controls.appendChild(button(ui.live_reveal, "wsp-live-primary", function () { act({ action: "reveal" }); }));
+      controls.appendChild(button(ui.live_reveal, "wl-primary", function () { act({ action: "reveal" }); }));
     }
     if (data.phase === "revealed") {
-      var fieldset = h("fieldset", "wsp-live-follow");
+      var fieldset = h("fieldset", "wl-follow");
       fieldset.appendChild(h("legend", "", ui.live_follow_label));
       for (var j = 0; j < choices.length; j++) {
-        var label = h("label", "wsp-live-radio");
+        var label = h("label", "wl-radio");
         var radio = h("input");
         radio.setAttribute("type", "radio");
-        radio.setAttribute("name", "wsp-live-follow");
+        radio.setAttribute("name", "wl-follow");
         radio.value = choices[j].id;
         radio.onchange = function () { followTouched = true; };
         label.appendChild(radio);
         var text = h("span");
         L.appendRuns(text, choices[j].label);
         label.appendChild(text);
-        label.appendChild(h("span", "wsp-live-most", ""));
+        label.appendChild(h("span", "wl-most", ""));
         fieldset.appendChild(label);
       }
-      fieldset.appendChild(button(ui.live_follow, "wsp-live-primary", onFollow));
+      fieldset.appendChild(button(ui.live_follow, "wl-primary", onFollow));
       controls.appendChild(fieldset);
       controls.appendChild(button(ui.live_reopen, "", function () { act({ action: "reopen" }); }));
     }
@@ -270,35 +270,35 @@
       controls.appendChild(button(ui.live_back, "", function () { act({ action: "back" }); }));
     }
     if (data.phase !== "closed") {
-      var end = button(ui.live_end, "wsp-live-danger", function () { confirmEnd(controls, end); });
+      var end = button(ui.live_end, "wl-danger", function () { confirmEnd(controls, end); });
       controls.appendChild(end);
     }
     viewBox.appendChild(controls);
 
-    if (data.notes && data.notes.length) viewBox.appendChild(section(ui.notes, data.notes, "wsp-live-notes"));
-    if (data.prompt && data.prompt.length) viewBox.appendChild(section(ui.discuss, data.prompt, "wsp-live-prompt"));
+    if (data.notes && data.notes.length) viewBox.appendChild(section(ui.notes, data.notes, "wl-notes"));
+    if (data.prompt && data.prompt.length) viewBox.appendChild(section(ui.discuss, data.prompt, "wl-prompt"));
     if (data.ending) viewBox.appendChild(L.renderEnding(data.ending, ui));
   }
 
   function update(data) {
-    var joined = doc.getElementById("wsp-live-joined");
+    var joined = doc.getElementById("wl-joined");
     if (joined) joined.textContent = L.format(ui.live_joined, { count: data.joined || 0 });
     var votes = data.votes || {};
     var hands = data.hands || {};
     var totals = data.totals || {};
     var best = mostVoted(data);
-    var rows = viewBox.querySelectorAll(".wsp-live-table tbody tr");
+    var rows = viewBox.querySelectorAll(".wl-table tbody tr");
     for (var i = 0; i < rows.length; i++) {
       var id = rows[i].getAttribute("data-choice");
-      rows[i].querySelector(".wsp-live-votes").textContent = String(votes[id] || 0);
-      rows[i].querySelector(".wsp-live-sum").textContent = String(totals[id] || 0);
-      var input = rows[i].querySelector(".wsp-live-hands");
+      rows[i].querySelector(".wl-votes").textContent = String(votes[id] || 0);
+      rows[i].querySelector(".wl-sum").textContent = String(totals[id] || 0);
+      var input = rows[i].querySelector(".wl-hands");
       if (input !== doc.activeElement) input.value = String(hands[id] || 0);
     }
-    var radios = viewBox.querySelectorAll("input[name=wsp-live-follow]");
+    var radios = viewBox.querySelectorAll("input[name=wl-follow]");
     for (var j = 0; j < radios.length; j++) {
       var radio = radios[j];
-      var mark = radio.parentNode.querySelector(".wsp-live-most");
+      var mark = radio.parentNode.querySelector(".wl-most");
       mark.textContent = radio.value === best ? " (" + ui.live_most_votes + ")" : "";
       if (!followTouched) radio.checked = radio.value === best;
     }
@@ -313,7 +313,7 @@
   }
 
   function onFollow() {
-    var radios = viewBox.querySelectorAll("input[name=wsp-live-follow]");
+    var radios = viewBox.querySelectorAll("input[name=wl-follow]");
     for (var i = 0; i < radios.length; i++) {
       if (radios[i].checked) {
         act({ action: "follow", choice: radios[i].value });
@@ -324,18 +324,18 @@
   }
 
   function confirmEnd(controls, end) {
-    if (viewBox.querySelector(".wsp-live-confirm")) return;
-    var box = h("div", "wsp-live-confirm");
+    if (viewBox.querySelector(".wl-confirm")) return;
+    var box = h("div", "wl-confirm");
     box.setAttribute("role", "group");
     var question = h("p", "", ui.live_end_confirm);
-    question.id = "wsp-live-end-question";
+    question.id = "wl-end-question";
     box.setAttribute("aria-labelledby", question.id);
     box.appendChild(question);
     var cancel = button(ui.live_cancel, "", function () {
       controls.removeChild(box);
       end.focus();
     });
-    box.appendChild(button(ui.live_end_yes, "wsp-live-danger", function () { act({ action: "end" }); }));
+    box.appendChild(button(ui.live_end_yes, "wl-danger", function () { act({ action: "end" }); }));
     box.appendChild(cancel);
     controls.appendChild(box);
     cancel.focus();

@@ -1,13 +1,7 @@
-/*
- * Waspada live session: the phone join page (and the helpers the control page shares).
- *
- * Plain ES5 for old Android browsers: no module, no framework, no fetch, no Promise, no arrow
- * function; XMLHttpRequest only. Everything the room's API returns is put into the page with
- * textContent (text runs become spans, em and strong): nothing from a scenario, a translation
- * or the network can become live HTML. Same origin only; no cookie; the one thing kept on the
- * phone is a random device token (localStorage "waspada:live-device") so that a reload keeps
- * the vote and a phone votes once.
- */
+/* Waspada live session: the phone join page, and helpers control.js shares. Plain ES5 for
+ * old Android browsers (no module, fetch, Promise or arrow function; XMLHttpRequest only).
+ * The API's text goes into the page through textContent only, never as HTML. Same origin, no
+ * cookie; kept on the phone: a random device token (localStorage "waspada:live-device"). */
 (function () {
   "use strict";
   var doc = document;
@@ -113,33 +107,33 @@
 
   /** The help entries of an ending, as scenario.js shows them (names, numbers as tel: links). */
   function renderHelp(services, ui) {
-    var aside = h("aside", "wsp-live-help");
-    aside.setAttribute("aria-label", ui.get_help || "Where to get help");
-    aside.appendChild(h("h3", "wsp-live-label", ui.get_help || "Where to get help"));
-    var list = h("ul", "wsp-live-services");
+    var aside = h("aside", "wl-help");
+    aside.setAttribute("aria-label", ui.get_help);
+    aside.appendChild(h("h3", "wl-label", ui.get_help));
+    var list = h("ul", "wl-services");
     for (var i = 0; i < services.length; i++) {
       var service = services[i] || {};
-      var item = h("li", "wsp-live-service");
-      item.appendChild(h("p", "wsp-live-service-name", service.name));
-      if (service.description) item.appendChild(h("p", "wsp-live-service-description", service.description));
-      if (service.serves) item.appendChild(h("p", "wsp-live-service-serves", service.serves));
+      var item = h("li", "wl-service");
+      item.appendChild(h("p", "wl-service-name", service.name));
+      if (service.description) item.appendChild(h("p", "wl-service-description", service.description));
+      if (service.serves) item.appendChild(h("p", "wl-service-serves", service.serves));
       var contacts = service.contacts || [];
       for (var j = 0; j < contacts.length; j++) {
         var contact = contacts[j] || {};
-        var line = h("p", "wsp-live-contact");
-        line.appendChild(h("span", "wsp-live-contact-label", (contact.label || "") + ": "));
+        var line = h("p", "wl-contact");
+        line.appendChild(h("span", "wl-contact-label", (contact.label || "") + ": "));
         if (contact.href && SAFE_LINK.test(String(contact.href))) {
-          var link = h("a", "wsp-live-contact-value", contact.value);
+          var link = h("a", "wl-contact-value", contact.value);
           link.setAttribute("href", String(contact.href));
           line.appendChild(link);
         } else {
-          line.appendChild(h("span", "wsp-live-contact-value", contact.value));
+          line.appendChild(h("span", "wl-contact-value", contact.value));
         }
         item.appendChild(line);
       }
       if (service.checked) {
-        var checked = h("p", "wsp-live-checked");
-        checked.appendChild(h("span", "", (ui.last_checked || "Source checked") + ": "));
+        var checked = h("p", "wl-checked");
+        checked.appendChild(h("span", "", (ui.last_checked) + ": "));
         var time = h("time", "", service.checked);
         time.setAttribute("datetime", String(service.checked));
         checked.appendChild(time);
@@ -153,15 +147,15 @@
 
   /** An ending: its kind, title, key messages and help. */
   function renderEnding(ending, ui) {
-    var box = h("section", "wsp-live-ending");
-    if (ending.kindLabel) box.appendChild(h("p", "wsp-live-ending-kind", ending.kindLabel));
-    var title = h("h2", "wsp-live-heading", ending.title || "");
+    var box = h("section", "wl-ending");
+    if (ending.kindLabel) box.appendChild(h("p", "wl-ending-kind", ending.kindLabel));
+    var title = h("h2", "wl-heading", ending.title || "");
     title.setAttribute("tabindex", "-1");
     box.appendChild(title);
     var messages = ending.messages || [];
     if (messages.length) {
-      box.appendChild(h("h3", "wsp-live-label", ui.key_messages || "Key messages"));
-      var list = h("ul", "wsp-live-messages");
+      box.appendChild(h("h3", "wl-label", ui.key_messages));
+      var list = h("ul", "wl-messages");
       for (var i = 0; i < messages.length; i++) list.appendChild(appendRuns(h("li"), messages[i]));
       box.appendChild(list);
     }
@@ -171,37 +165,37 @@
 
   /** Bars with numbers: the totals of each choice (for checks, the right answers marked). */
   function renderTotals(choices, totals, options) {
-    var list = h("ul", "wsp-live-totals");
+    var list = h("ul", "wl-totals");
     var sum = 0;
     var i;
     for (i = 0; i < choices.length; i++) sum += Number(totals[choices[i].id] || 0);
     for (i = 0; i < choices.length; i++) {
       var choice = choices[i];
       var count = Number(totals[choice.id] || 0);
-      var item = h("li", "wsp-live-total");
+      var item = h("li", "wl-total");
       item.setAttribute("data-choice", choice.id);
-      var label = h("p", "wsp-live-total-label");
+      var label = h("p", "wl-total-label");
       appendRuns(label, choice.label);
       var marks = [];
       if (options.correct && options.correct.indexOf(choice.id) >= 0) {
-        item.className += " wsp-live-correct";
-        marks.push(options.ui.live_right_answer || "Right answer");
+        item.className += " wl-correct";
+        marks.push(options.ui.live_right_answer);
       }
       if (options.mine === choice.id) {
-        item.className += " wsp-live-mine";
-        marks.push(options.ui.live_your_vote || "Your vote");
+        item.className += " wl-mine";
+        marks.push(options.ui.live_your_vote);
       }
-      if (marks.length) label.appendChild(h("strong", "wsp-live-mark", " (" + marks.join(", ") + ")"));
+      if (marks.length) label.appendChild(h("strong", "wl-mark", " (" + marks.join(", ") + ")"));
       item.appendChild(label);
-      var row = h("div", "wsp-live-bar-row");
-      var track = h("div", "wsp-live-track");
+      var row = h("div", "wl-bar-row");
+      var track = h("div", "wl-track");
       track.setAttribute("aria-hidden", "true");
-      var bar = h("div", "wsp-live-bar");
+      var bar = h("div", "wl-bar");
       bar.style.width = (sum ? Math.round((100 * count) / sum) : 0) + "%";
       track.appendChild(bar);
       row.appendChild(track);
-      var number = h("span", "wsp-live-count", count);
-      number.setAttribute("title", format(options.ui.live_share || "{count} of {total}", { count: count, total: sum }));
+      var number = h("span", "wl-count", count);
+      number.setAttribute("title", format(options.ui.live_share, { count: count, total: sum }));
       row.appendChild(number);
       item.appendChild(row);
       list.appendChild(item);
@@ -210,7 +204,7 @@
   }
 
   function readUi() {
-    var node = doc.getElementById("wsp-live-ui");
+    var node = doc.getElementById("wl-ui");
     try {
       return (node && JSON.parse(node.textContent || "{}")) || {};
     } catch (error) {
@@ -222,13 +216,13 @@
   function largeText(ui) {
     var prefs = {};
     try { prefs = JSON.parse(storageGet("localStorage", PREFS_KEY) || "{}") || {}; } catch (error) { prefs = {}; }
-    var head = doc.querySelector(".wsp-live-head");
+    var head = doc.querySelector(".wl-head");
     function apply() {
       var on = Boolean(prefs.large_text);
-      doc.body.className = doc.body.className.replace(/\s*wsp-live-large/g, "") + (on ? " wsp-live-large" : "");
+      doc.body.className = doc.body.className.replace(/\s*wl-large/g, "") + (on ? " wl-large" : "");
       button.setAttribute("aria-pressed", on ? "true" : "false");
     }
-    var button = h("button", "wsp-live-large-toggle", ui.large_text || "Large text");
+    var button = h("button", "wl-large-toggle", ui.large_text);
     button.setAttribute("type", "button");
     button.onclick = function () {
       prefs.large_text = !prefs.large_text;
@@ -283,10 +277,10 @@
 
   // -- the box for the room code ----------------------------------------------------------
 
-  var form = doc.getElementById("wsp-live-code-form");
+  var form = doc.getElementById("wl-code-form");
   if (form) {
     form.addEventListener("submit", function (event) {
-      var input = doc.getElementById("wsp-live-code");
+      var input = doc.getElementById("wl-code");
       var digits = String(input.value || "").replace(/\D/g, "");
       var langInput = form.querySelector("input[name=lang]");
       if (!digits) return;
@@ -296,9 +290,9 @@
     });
   }
 
-  var main = doc.getElementById("wsp-live");
+  var main = doc.getElementById("wl-room");
   if (!main) {
-    if (!doc.getElementById("wsp-live-control")) largeText(readUi());
+    if (!doc.getElementById("wl-control")) largeText(readUi());
     return;
   }
 
@@ -307,8 +301,8 @@
   var ui = readUi();
   var room = main.getAttribute("data-room");
   var lang = main.getAttribute("data-lang") || "en";
-  var status = doc.getElementById("wsp-live-status");
-  var viewBox = doc.getElementById("wsp-live-view");
+  var status = doc.getElementById("wl-status");
+  var viewBox = doc.getElementById("wl-view");
   var base = API + encodeURIComponent(room);
   largeText(ui);
 
@@ -346,7 +340,7 @@
 
   /** The live region: announcements for screen readers (quiet: shown elsewhere already). */
   function say(text, quiet) {
-    status.className = "wsp-live-status" + (quiet ? " wsp-live-quiet" : "");
+    status.className = "wl-status" + (quiet ? " wl-quiet" : "");
     if (status.textContent !== text) status.textContent = text;
   }
 
@@ -366,12 +360,12 @@
     if (polling) polling.cancel();
     clearTimeout(retryTimer);
     if (view && (view.phase === "closed" || view.phase === "ended")) {
-      say(ui.live_closed || "The session is over.", true);
+      say(ui.live_closed, true);
       return;
     }
     clear(viewBox);
     var text = format(ui.live_unknown_room, { code: room });
-    viewBox.appendChild(h("p", "wsp-live-problem", text));
+    viewBox.appendChild(h("p", "wl-problem", text));
     say(text);
   }
 
@@ -398,7 +392,7 @@
         return;
       }
       failures += 1;
-      say(ui.live_reconnecting || "Reconnecting…");
+      say(ui.live_reconnecting);
       retryTimer = setTimeout(poll, code === 429 ? 5000 + backoff() : backoff());
     });
   }
@@ -421,7 +415,7 @@
       render(data);
       say(announce(data), true);
       if (focused) {
-        var heading = viewBox.querySelector(".wsp-live-heading");
+        var heading = viewBox.querySelector(".wl-heading");
         if (heading) heading.focus();
       }
     } else {
@@ -432,19 +426,19 @@
 
   function render(data) {
     clear(viewBox);
-    if (data.scenario && data.scenario.title) viewBox.appendChild(h("p", "wsp-live-scenario", data.scenario.title));
+    if (data.scenario && data.scenario.title) viewBox.appendChild(h("p", "wl-scenario", data.scenario.title));
     if (data.phase === "voting" || data.phase === "revealed") {
-      var heading = h("h2", "wsp-live-heading", data.label || data.scenario.title || "");
+      var heading = h("h2", "wl-heading", data.label || data.scenario.title || "");
       heading.setAttribute("tabindex", "-1");
       viewBox.appendChild(heading);
     }
     if (data.phase === "voting") {
-      viewBox.appendChild(h("p", "wsp-live-hint", ui.live_vote_now));
-      var list = h("ul", "wsp-live-choices");
+      viewBox.appendChild(h("p", "wl-hint", ui.live_vote_now));
+      var list = h("ul", "wl-choices");
       var choices = data.choices || [];
       for (var i = 0; i < choices.length; i++) {
         var item = h("li");
-        var button = h("button", "wsp-live-choice");
+        var button = h("button", "wl-choice");
         button.setAttribute("type", "button");
         button.setAttribute("data-choice", choices[i].id);
         button.setAttribute("aria-pressed", "false");
@@ -454,37 +448,37 @@
         list.appendChild(item);
       }
       viewBox.appendChild(list);
-      var counted = h("p", "wsp-live-counted");
-      counted.id = "wsp-live-counted";
+      var counted = h("p", "wl-counted");
+      counted.id = "wl-counted";
       counted.setAttribute("aria-live", "polite");
       viewBox.appendChild(counted);
       markVote(data.myVote);
     } else if (data.phase === "revealed") {
-      viewBox.appendChild(h("h3", "wsp-live-label", ui.live_result));
+      viewBox.appendChild(h("h3", "wl-label", ui.live_result));
       viewBox.appendChild(renderTotals(data.choices || [], data.totals || {}, {
         correct: data.correct,
         mine: data.myVote,
         ui: ui
       }));
-      viewBox.appendChild(h("p", "wsp-live-hint", ui.live_wait));
+      viewBox.appendChild(h("p", "wl-hint", ui.live_wait));
     } else {
       if (data.ending) viewBox.appendChild(renderEnding(data.ending, ui));
-      else if (data.phase === "ended") viewBox.appendChild(h("p", "wsp-live-hint", ui.live_ended));
+      else if (data.phase === "ended") viewBox.appendChild(h("p", "wl-hint", ui.live_ended));
       if (data.phase === "closed") {
-        var over = h("p", "wsp-live-over", ui.live_closed);
-        if (!data.ending) over.className += " wsp-live-heading";
+        var over = h("p", "wl-over", ui.live_closed);
+        if (!data.ending) over.className += " wl-heading";
         viewBox.insertBefore(over, viewBox.firstChild);
       }
     }
   }
 
   function markVote(choice) {
-    var buttons = viewBox.querySelectorAll(".wsp-live-choice");
+    var buttons = viewBox.querySelectorAll(".wl-choice");
     for (var i = 0; i < buttons.length; i++) {
       var mine = buttons[i].getAttribute("data-choice") === choice;
       buttons[i].setAttribute("aria-pressed", mine ? "true" : "false");
     }
-    var counted = doc.getElementById("wsp-live-counted");
+    var counted = doc.getElementById("wl-counted");
     if (counted) {
       var text = choice ? ui.live_vote_counted || "" : "";
       if (counted.textContent !== text) counted.textContent = text;
@@ -503,7 +497,7 @@
     request("POST", base + "/vote", { step: step, choice: choice }, headers, 15000, function (code, data) {
       voting = false;
       button.removeAttribute("aria-busy");
-      var counted = doc.getElementById("wsp-live-counted");
+      var counted = doc.getElementById("wl-counted");
       if (code === 200 && data && data.myVote) {
         markVote(data.myVote);
         return;
