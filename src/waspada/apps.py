@@ -213,6 +213,8 @@ def session(lang: str | None = None, project: Project | None = None) -> None:
         kit=profile.name if profile is not None else "full",
         scenario_ids=scenario_ids,
     )
+    # Under `waspada serve --live` the check can be filled in from the phones' answers.
+    data["live"] = bool(os.environ.get(LIVE_DB))
     display(w.HTML(_heading(tr, code, "session_report")))
     display(w.HTML(APP_CSS + _gallery_link(tr, back) + _quick_exit(tr)), SessionWidget(data))
 

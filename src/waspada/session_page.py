@@ -52,6 +52,8 @@ def session_data(
 
     ``scenario_ids`` are the kit's scenarios (the checkboxes); ``languages`` maps each course
     language code to its own name; ``translators`` gives each one's translate function.
+    ``live`` is false here: only Voila's page under ``waspada serve --live`` sets it (then the
+    check can be filled from the phones' answers, see ``apps.session``); the book never does.
     """
     check = session_check(collection)
     items = check_items(check) if check else []
@@ -76,6 +78,8 @@ def session_data(
         "lang": lang if lang in languages else "en",
         "kit": kit if kit in KITS else "full",
         "kits": list(KITS),
+        "check": check.id if check else "",  # the check's scenario id (its live rooms carry it)
+        "live": False,
         "languages": languages,
         "scenarios": scenarios,
         "services": services,
