@@ -1,7 +1,8 @@
 """One language per screen and no English on translated pages (issue 15, items 6 and 7), in
 Chromium: every page of the Indonesian, Javanese, Sundanese and Sasak school courses, with
 JavaScript on (the player mounted) and off (the text version), and the Sasak scenario pages
-against the Indonesian catalogs."""
+against the Indonesian catalogs; and in the full course in every language, each chapter shown
+in a fallback language against that language's own page, link texts included."""
 
 from __future__ import annotations
 
@@ -262,3 +263,111 @@ def test_the_chooser_describes_each_course_in_each_language(browser, translated:
         key = (english, f"profile:{PROFILE}")
         assert about == " ".join(catalog_strings(lang)[key].split()) != english, lang
     context.close()
+
+
+# -- every course, every language: a chapter in a fallback language reads as in that language --
+
+FULL = "full"  # every chapter, guide, handout, glossary and scenario: every link of the book
+ALL_LANGS = tuple(
+    yaml.safe_load((ROOT / "locales" / "languages.yml").read_text(encoding="utf-8"))["languages"]
+)
+
+# The article as a reader meets its text: the chrome every page has around the body (Quick
+# exit, the language switcher, the draft notice and the fallback note) taken away.
+ARTICLE_TEXT = """() => {
+  const article = document.querySelector('article');
+  for (const el of article.querySelectorAll(
+      '.wsp-quick-exit-page, nav.wsp-languages, .wsp-draft-notice, .wsp-language-note')) {
+    el.remove();
+  }
+  return article.innerText;
+}"""
+
+
+@pytest.fixture(scope="module")
+def every_language(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full course built in every language locales/languages.yml declares."""
+    out = tmp_path_factory.mktemp("every-language")
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "waspada", "--project", str(ROOT), "build",
+            "--profile", FULL, "--output", str(out),
+        ],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def expected_fallbacks(lang: str, course: Path) -> dict[str, str]:
+    """Each chapter page of ``course`` that i18n/screen.py shows in another language than
+    ``lang`` (page -> that language), from the catalogs, not from the built pages."""
+    from sphinx.util.i18n import docname_to_domain
+
+    from waspada.i18n.catalogs import load_languages
+    from waspada.i18n.screen import chapter_language
+
+    locales = ROOT / "locales"
+    language = load_languages(locales)[lang]
+    out = {}
+    for path in pages(course):
+        page = path.relative_to(course).with_suffix("").as_posix()
+        if not (ROOT / "book" / f"{page}.md").is_file():
+            continue  # Sphinx's own pages (search): no chapter
+        shown = chapter_language(locales, language, docname_to_domain(page, True))
+        if shown != lang:
+            out[page] = shown
+    return out
+
+
+@pytest.mark.parametrize("lang", ALL_LANGS)
+def test_a_chapter_in_a_fallback_language_reads_exactly_as_in_that_language(
+    browser, every_language: Path, lang: str
+) -> None:
+    """In the full course in each language, every chapter shown whole in a fallback language
+    is marked with that language and reads exactly as that language's own page: every word,
+    the text version of its scenarios, and the text of each link, including the links that
+    Sphinx fills with the title of a page that is translated (the safe-migration chapter's
+    link to the Sasak checklist handout is named by its Indonesian title)."""
+    course = every_language / FULL / lang
+    expected = expected_fallbacks(lang, course)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    found: dict[str, str] = {}
+    differ = []
+    for path in pages(course):
+        name = path.relative_to(course).with_suffix("").as_posix()
+        page.goto(path.as_uri())
+        marked = page.locator("article .wsp-shown-in")
+        if not marked.count():
+            continue
+        shown = marked.get_attribute("lang") or ""
+        found[name] = shown
+        text = page.evaluate(ARTICLE_TEXT)
+        page.goto((every_language / FULL / shown / f"{name}.html").as_uri())
+        own = page.evaluate(ARTICLE_TEXT)
+        if text != own:
+            pairs = zip(text.splitlines(), own.splitlines(), strict=False)
+            lines = [(mine, theirs) for mine, theirs in pairs if mine != theirs]
+            differ.append(f"{name} ({lang} page shown in {shown}): {lines[:3]}")
+    context.close()
+    assert found == expected
+    assert not differ, "\n".join(differ)
+
+
+def test_sasak_has_chapters_in_indonesian_that_link_to_sasak_pages(every_language: Path) -> None:
+    """The comparison above has something to compare: in the full Sasak course, chapters shown
+    in Indonesian link, without text of their own, to pages that are in Sasak; each such link
+    reads the Indonesian title, never the Sasak one."""
+    sasak = expected_fallbacks("sas", every_language / FULL / "sas")
+    assert len(sasak) >= 10 and set(sasak.values()) == {"id"}
+    chapter = (every_language / FULL / "sas" / "safe-migration.html").read_text(encoding="utf-8")
+    handout = every_language / FULL / "sas" / "handouts" / "safe-migration-checklist.html"
+    sasak_title = re.search(r"<h1>([^<]+)<a", handout.read_text(encoding="utf-8"))[1]
+    indonesian = every_language / FULL / "id" / "handouts" / "safe-migration-checklist.html"
+    indonesian_title = re.search(r"<h1>([^<]+)<a", indonesian.read_text(encoding="utf-8"))[1]
+    assert sasak_title != indonesian_title
+    link = re.search(
+        r'href="handouts/safe-migration-checklist.html"><span class="doc">([^<]+)</span>', chapter
+    )
+    assert link and link[1] == indonesian_title
