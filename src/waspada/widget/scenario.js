@@ -63,14 +63,32 @@ const PAYLOAD_FORMAT = 1;
  *   tallies[i]: the hands a facilitator counted for each choice at decision i
  */
 /**
+ * @typedef {{available?: boolean, code?: string, secret?: string, api?: string, error?: string,
+ *   joinUrl?: string, joinQr?: string[], controlUrl?: string, controlQr?: string[]}} LiveInfo
+ *   the widget's `live` traitlet: a projector page's live room (widget/live.py)
+ */
+/**
+ * @typedef {{room: string, version: number, phase: string, step: number, joined?: number,
+ *   totals?: Record<string, number>, votes?: Record<string, number>,
+ *   hands?: Record<string, number>, correct?: string[], route?: string[],
+ *   history?: {step: number, choice: string, totals: Record<string, number>, correct?: string[]}[]
+ * }} LiveView  the room as the server shows it to the facilitator (GET /live/api/rooms/<code>)
+ */
+/**
  * @typedef {{
  *   get(name: string): any,
  *   set(name: string, value: any): void,
  *   save_changes(): void,
  *   on(event: string, callback: () => void): void,
  *   off(event: string, callback: () => void): void,
+ *   send?: (content: any) => void,
  * }} Model
  */
+
+/** localStorage key prefix of a projector's room, per scenario (resumed after a reload). */
+const LIVE_STORAGE = "waspada:live-room:";
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MAX_QR = 177; // modules per side of the largest QR code
 
 /**
  * Create an element with a class and optional text (always as text, never as HTML).
@@ -122,6 +140,111 @@ function renderBlocks(blocks, className) {
       box.append(ul);
     }
   }
+  return box;
+}
+
+/**
+ * A QR code drawn as SVG from rows of "0"/"1" (made by segno in Python), with the quiet zone
+ * around it; nothing else is accepted.
+ * @param {unknown} rows @param {string} label @param {string} className
+ * @returns {Element}
+ */
+function qrCode(rows, label, className) {
+  const lines = Array.isArray(rows) ? rows.filter((row) => typeof row === "string").slice(0, MAX_QR) : [];
+  const size = lines.length + 8;
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("class", className);
+  svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", label);
+  svg.setAttribute("shape-rendering", "crispEdges");
+  const paper = document.createElementNS(SVG_NS, "rect");
+  paper.setAttribute("width", String(size));
+  paper.setAttribute("height", String(size));
+  paper.setAttribute("fill", "#ffffff");
+  svg.append(paper);
+  let dark = "";
+  lines.forEach((row, y) => {
+    for (let x = 0; x < Math.min(row.length, MAX_QR); x += 1) {
+      if (row[x] === "1") dark += `M${x + 4} ${y + 4}h1v1h-1z`;
+    }
+  });
+  const modules = document.createElementNS(SVG_NS, "path");
+  modules.setAttribute("d", dark);
+  modules.setAttribute("fill", "#000000");
+  svg.append(modules);
+  return svg;
+}
+
+/**
+ * Whether anybody has voted in the room yet (then the control link leaves the projector).
+ * @param {LiveView} view
+ */
+function liveVoted(view) {
+  const counted = Object.values(view.votes || {}).some((n) => n > 0);
+  return counted || (view.history || []).some((entry) => Object.values(entry.totals || {}).some((n) => n > 0));
+}
+
+/**
+ * The choice with most votes (the first offered on a tie); "" when nobody has voted.
+ * @param {State} state @param {Record<string, number>} totals
+ */
+function mostVoted(state, totals) {
+  let best = "";
+  let most = 0;
+  for (const [cid] of state.choices) {
+    if ((totals[cid] || 0) > most) {
+      best = cid;
+      most = totals[cid];
+    }
+  }
+  return best;
+}
+
+/**
+ * How many of the room's answers were right: never who answered what.
+ * @param {Record<string, number>} totals @param {string[]} correct
+ */
+function shareRight(totals, correct) {
+  let right = 0;
+  let all = 0;
+  for (const [cid, count] of Object.entries(totals || {})) {
+    all += count;
+    if (correct.includes(cid)) right += count;
+  }
+  return { right, all };
+}
+
+/** @param {Record<string, string>} ui @param {number} right @param {number} all */
+function shareText(ui, right, all) {
+  const percent = all ? Math.round((100 * right) / all) : 0;
+  return (ui.live_share_right || "Right: {right} of {total} ({percent}%)")
+    .replace("{right}", String(right)).replace("{total}", String(all)).replace("{percent}", String(percent));
+}
+
+/**
+ * A live knowledge check's ending: the share of right answers for each question.
+ * @param {Payload} payload @param {number[]} path @param {LiveView} view @returns {HTMLElement}
+ */
+function renderShareTable(payload, path, view) {
+  const ui = payload.ui || {};
+  const box = h("section", "wsp-live-shares");
+  const heading = h("p", "wsp-label", ui.live_share_table || "Share of right answers per question");
+  heading.id = `wsp-live-shares-${payload.id}`;
+  box.setAttribute("aria-labelledby", heading.id);
+  box.append(heading);
+  const table = h("table", "wsp-tally-table");
+  const head = h("tr");
+  head.append(h("th", "", ui.live_question || "Question"), h("th", "", ui.live_right || "Right"));
+  table.append(head);
+  for (const entry of view.history || []) {
+    if (!entry.correct || !entry.correct.length || !payload.states[path[entry.step]]) continue;
+    const { right, all } = shareRight(entry.totals, entry.correct);
+    const row = h("tr");
+    row.append(h("td", "", payload.states[path[entry.step]].label), h("td", "wsp-tally-count", shareText(ui, right, all)));
+    table.append(row);
+  }
+  box.append(table);
   return box;
 }
 
@@ -190,6 +313,191 @@ function render({ model, el }) {
   /** The author view beside the player (preview builds only), or null. @type {HTMLElement | null} */
   let authorPanel = null;
 
+  // -- The live classroom (projector page, `waspada serve --live`): the room is the truth ----
+  /** The room's facilitator view, from the server. @type {LiveView | null} */
+  let liveView = null;
+  /** The room being followed ("" none), its poll's AbortController, and whether it is over. */
+  let liveRoom = "";
+  /** @type {AbortController | null} */
+  let liveAbort = null;
+  let liveOver = false;
+  /** A status line: the connection lost, an action refused. */
+  let liveNotice = "";
+  let liveAsked = false;
+  let controlHidden = false;
+  let confirmEnd = false;
+
+  /** @returns {LiveInfo} */
+  function liveInfo() {
+    const live = model.get("live");
+    return live && typeof live === "object" ? live : {};
+  }
+
+  /** localStorage key of this scenario's room, so that a reloaded page resumes it. */
+  function liveKey() {
+    const payload = /** @type {Payload} */ (model.get("payload"));
+    return `${LIVE_STORAGE}${payload ? payload.id : ""}`;
+  }
+
+  /** Ask the kernel for a room: the one this browser had (reload) or a new one. */
+  function liveAsk() {
+    const live = liveInfo();
+    if (!live.available || live.code || live.error || liveAsked) return;
+    if (model.get("mode") !== "facilitator" || typeof model.send !== "function") return;
+    liveAsked = true;
+    /** @type {{code?: unknown, secret?: unknown} | null} */
+    let saved = null;
+    try {
+      saved = JSON.parse(window.localStorage.getItem(liveKey()) || "null");
+    } catch (error) {
+      saved = null;
+    }
+    if (saved && typeof saved.code === "string" && typeof saved.secret === "string") {
+      model.send({ live: "resume", code: saved.code, secret: saved.secret });
+    } else {
+      model.send({ live: "start" });
+    }
+  }
+
+  /** Follow the room the kernel gave (from change:live and at the start). */
+  function liveSync() {
+    const live = liveInfo();
+    if (live.code && live.code !== liveRoom) {
+      liveRoom = live.code;
+      liveView = null;
+      liveOver = false;
+      try {
+        window.localStorage.setItem(liveKey(), JSON.stringify({ code: live.code, secret: live.secret }));
+      } catch (error) {
+        // Private browsing: a reload then starts a new room.
+      }
+      livePoll(live);
+    }
+    liveAsk();
+    draw();
+  }
+
+  /** The room is gone (ended elsewhere, expired): stop, and forget it in this browser. */
+  function liveForget() {
+    liveOver = true;
+    if (liveAbort) liveAbort.abort();
+    try {
+      window.localStorage.removeItem(liveKey());
+    } catch (error) {
+      // nothing kept
+    }
+  }
+
+  /**
+   * Long-poll the room's facilitator view: each answer comes when the room changes (a vote, a
+   * phone joining, the control page) or after 20 s; on a network error, retry with backoff.
+   * @param {LiveInfo} live
+   */
+  async function livePoll(live) {
+    let since = 0;
+    let pause = 1000;
+    while (liveRoom === live.code && !liveOver) {
+      const controller = new AbortController();
+      liveAbort = controller;
+      try {
+        const payload = /** @type {Payload} */ (model.get("payload"));
+        const query = `?since=${since}&wait=20&lang=${encodeURIComponent(payload.lang)}`;
+        const response = await fetch(`${live.api}${query}`, {
+          headers: { "X-Waspada-Secret": String(live.secret) },
+          credentials: "omit",
+          cache: "no-store",
+          signal: controller.signal,
+        });
+        if (liveRoom !== live.code) return;
+        if (response.status === 404 || response.status === 403) {
+          liveForget();
+          liveNotice = (payload.ui || {}).live_expired || "This live room has ended.";
+          draw();
+          return;
+        }
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const view = /** @type {LiveView} */ (await response.json());
+        since = view.version;
+        pause = 1000;
+        liveApply(view);
+      } catch (error) {
+        if (liveRoom !== live.code || liveOver) return;
+        const payload = /** @type {Payload} */ (model.get("payload"));
+        const notice = (payload.ui || {}).live_reconnecting || "Connection lost. Trying again…";
+        if (liveNotice !== notice) {
+          liveNotice = notice;
+          draw();
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, 10000);
+      }
+    }
+  }
+
+  /**
+   * Show a view of the room. The widget's state follows the room's route, and the totals the
+   * room kept at each step become facilitator mode's tallies (route table and debrief).
+   * @param {LiveView} view
+   */
+  function liveApply(view) {
+    if (liveView && view.version < liveView.version) return; // an older answer, overtaken
+    const payload = /** @type {Payload} */ (model.get("payload"));
+    if (liveNotice === ((payload.ui || {}).live_reconnecting || "Connection lost. Trying again…")) {
+      liveNotice = "";
+    }
+    liveView = view;
+    if (view.phase === "closed") liveForget();
+    if (liveVoted(view)) controlHidden = true; // the room is watching now
+    const route = Array.isArray(view.route) ? view.route.map(String) : [];
+    /** @type {Record<string, number>[]} */
+    const tallies = route.map(() => ({}));
+    for (const entry of view.history || []) {
+      if (entry.step >= 0 && entry.step < route.length) tallies[entry.step] = { ...(entry.totals || {}) };
+    }
+    const saved = current();
+    if (JSON.stringify(saved.route) !== JSON.stringify(route)
+      || JSON.stringify(saved.tallies) !== JSON.stringify(tallies)) {
+      moveFocus = saved.route.length !== route.length;
+      model.set("state", { digest: payload.digest, route, tallies });
+      model.save_changes(); // redraws through change:state
+    } else {
+      draw();
+    }
+  }
+
+  /**
+   * One of the facilitator's actions (reveal, follow, back, hands, end), sent with the secret;
+   * the answer is the room's new view.
+   * @param {Record<string, unknown>} body
+   */
+  async function liveControl(body) {
+    const live = liveInfo();
+    const payload = /** @type {Payload} */ (model.get("payload"));
+    const ui = payload.ui || {};
+    if (!live.code || liveOver) return;
+    try {
+      const response = await fetch(`${live.api}/control`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Waspada-Secret": String(live.secret) },
+        body: JSON.stringify(body),
+        credentials: "omit",
+        cache: "no-store",
+      });
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        const message = typeof data.message === "string" ? data.message : `HTTP ${response.status}`;
+        liveNotice = (ui.live_failed || "That did not work: {message}").replace("{message}", message);
+        draw();
+        return;
+      }
+      liveNotice = "";
+      liveApply(/** @type {LiveView} */ (data));
+    } catch (error) {
+      liveNotice = ui.live_reconnecting || "Connection lost. Trying again…";
+      draw();
+    }
+  }
+
   /** @returns {{route: string[], tallies: Record<string, number>[]}} */
   function current() {
     /** @type {PlayState} */
@@ -238,6 +546,13 @@ function render({ model, el }) {
   function draw() {
     if (quiet) return;
     const payload = /** @type {Payload} */ (model.get("payload"));
+    // A redraw while a live room changes must not take the facilitator's focus or half-typed
+    // hands away: note them here, put them back at the end.
+    const active = /** @type {HTMLElement | null} */ (document.activeElement);
+    const keep = active && root.contains(active) && active.dataset.wspFocus ? {
+      key: active.dataset.wspFocus,
+      value: active instanceof HTMLInputElement ? active.value : null,
+    } : null;
     root.replaceChildren();
     if (!payload || payload.format !== PAYLOAD_FORMAT) {
       root.append(h("p", "wsp-error", "This scenario was built by a different version of Waspada; rebuild the course."));
@@ -248,6 +563,12 @@ function render({ model, el }) {
     const large = Boolean(model.get("large_text"));
     root.classList.toggle("wsp-large", large);
     root.classList.toggle("wsp-facilitator", mode === "facilitator");
+    // Live: a projector page of `waspada serve --live` (facilitator mode, a room asked for).
+    const live = liveInfo();
+    const liveOn = mode === "facilitator" && Boolean(live.available);
+    const view = liveOn && live.code ? liveView : null;
+    const steering = Boolean(view) && !liveOver && view.phase !== "closed";
+    root.classList.toggle("wsp-live", liveOn);
     root.setAttribute("aria-label", payload.title);
     root.lang = payload.lang;
 
@@ -269,20 +590,28 @@ function render({ model, el }) {
     const tools = h("div", "wsp-tools");
     tools.setAttribute("role", "toolbar");
     tools.setAttribute("aria-label", ui.tools || "Scenario controls");
-    const back = toolButton(tools, ui.back || "Back", () => commit(route.slice(0, -1)), "wsp-back");
-    back.disabled = route.length === 0;
-    const restart = toolButton(tools, ui.restart || "Restart", () => commit([]), "wsp-restart");
-    restart.disabled = route.length === 0;
+    const back = toolButton(tools, ui.back || "Back", () => {
+      if (liveOn) liveControl({ action: "back" });
+      else commit(route.slice(0, -1));
+    }, "wsp-back");
+    back.disabled = route.length === 0 || (liveOn && !steering);
+    back.dataset.wspFocus = "back";
+    if (!liveOn) {
+      const restart = toolButton(tools, ui.restart || "Restart", () => commit([]), "wsp-restart");
+      restart.disabled = route.length === 0;
+    }
     const largeButton = toolButton(tools, ui.large_text || "Large text", () => {
       model.set("large_text", !large);
       model.save_changes();
     }, "wsp-large-toggle");
     largeButton.setAttribute("aria-pressed", String(large));
-    const facilitatorButton = toolButton(tools, ui.facilitator_view || "Facilitator view", () => {
-      model.set("mode", mode === "facilitator" ? "learner" : "facilitator");
-      model.save_changes();
-    }, "wsp-mode-toggle");
-    facilitatorButton.setAttribute("aria-pressed", String(mode === "facilitator"));
+    if (!liveOn) {
+      const facilitatorButton = toolButton(tools, ui.facilitator_view || "Facilitator view", () => {
+        model.set("mode", mode === "facilitator" ? "learner" : "facilitator");
+        model.save_changes();
+      }, "wsp-mode-toggle");
+      facilitatorButton.setAttribute("aria-pressed", String(mode === "facilitator"));
+    }
     if (model.get("can_clear")) {
       toolButton(tools, ui.clear_progress || "Clear my progress", () => {
         moveFocus = true;
@@ -302,6 +631,7 @@ function render({ model, el }) {
       notice.setAttribute("role", "note");
       root.append(notice);
     }
+    if (liveOn) root.append(renderLiveRoom(live, view, ui));
 
     // Progress.
     if (!node.ending) {
@@ -341,7 +671,7 @@ function render({ model, el }) {
       prompt.append(renderBlocks(node.prompt, "wsp-prompt-text"));
       discussion.append(prompt);
     }
-    if (mode === "facilitator" && node.notes) {
+    if (mode === "facilitator" && node.notes && !liveOn) {
       const notes = h("div", "wsp-notes");
       notes.append(h("p", "wsp-label", ui.notes || "Facilitator notes"));
       notes.append(renderBlocks(node.notes, "wsp-notes-text"));
@@ -356,7 +686,11 @@ function render({ model, el }) {
 
     if (node.ending) {
       root.append(renderEnding(node.ending, ui, state.result));
-      if (route.length) root.append(renderRoute(payload, path, route, tallies));
+      if (route.length) {
+        root.append(renderRoute(payload, path, route, tallies,
+          liveOn ? (ui.live_votes_hands || "Votes and hands") : ""));
+      }
+      if (liveOn && payload.kind === "check" && view) root.append(renderShareTable(payload, path, view));
     } else {
       const heading = h("p", "wsp-label wsp-choices-label", ui.choose || "What happens next?");
       heading.id = `wsp-choices-${payload.id}-${index}`;
@@ -372,8 +706,13 @@ function render({ model, el }) {
         const text = h("span", "wsp-choice-text");
         appendInline(text, node.choices[cid].label);
         button.append(text);
-        button.addEventListener("click", () => commit([...route, cid]));
+        button.dataset.wspFocus = `choice-${cid}`;
+        button.addEventListener("click", () => {
+          if (steering) liveControl({ action: "follow", choice: cid });
+          else if (!liveOn) commit([...route, cid]);
+        });
         item.append(button);
+        if (view) item.append(renderLiveResult(view, cid, ui));
         if (mode === "facilitator") {
           // The trainer counts raised hands for each choice before clicking the room's choice.
           text.id = `wsp-choice-${payload.id}-${index}-${cid}`;
@@ -387,15 +726,29 @@ function render({ model, el }) {
           input.inputMode = "numeric";
           input.dataset.wspTally = cid;
           input.setAttribute("aria-labelledby", `${caption.id} ${text.id}`);
-          const counted = (tallies[route.length] || {})[cid];
-          if (counted !== undefined) input.value = String(counted);
-          input.addEventListener("input", () => tally(route.length, cid, input.value));
+          input.dataset.wspFocus = `hands-${cid}`;
+          if (liveOn) {
+            // Hands counted on paper go to the room, which adds them to the phones' votes.
+            const counted = view ? (view.hands || {})[cid] : undefined;
+            if (counted !== undefined) input.value = String(counted);
+            input.disabled = !steering || view.phase === "ended";
+            input.addEventListener("change", () => {
+              const count = Number.parseInt(input.value || "0", 10);
+              if (!view || !Number.isFinite(count) || count < 0 || count > 999) return;
+              liveControl({ action: "hands", step: view.step, choice: cid, count });
+            });
+          } else {
+            const counted = (tallies[route.length] || {})[cid];
+            if (counted !== undefined) input.value = String(counted);
+            input.addEventListener("input", () => tally(route.length, cid, input.value));
+          }
           field.append(caption, input);
           item.append(field);
         }
         list.append(item);
       });
       root.append(list);
+      if (view && steering) root.append(renderLiveControls(view, state, node, ui));
     }
 
     // Preview builds only: the map, the variables and the source line, beside the player.
@@ -413,14 +766,189 @@ function render({ model, el }) {
     }
 
     // Tell screen readers where the story is now, then put focus on the new text.
-    const live = h("p", "wsp-sr");
-    live.setAttribute("aria-live", "polite");
-    root.append(live);
+    const announce = h("p", "wsp-sr");
+    announce.setAttribute("aria-live", "polite");
+    root.append(announce);
     if (moveFocus) {
       moveFocus = false;
-      live.textContent = node.ending ? node.ending.title : state.label;
+      announce.textContent = node.ending ? node.ending.title : state.label;
       story.focus({ preventScroll: false });
+    } else if (keep) {
+      const again = /** @type {HTMLElement | null} */ (
+        root.querySelector(`[data-wsp-focus="${CSS.escape(keep.key)}"]`));
+      if (again) {
+        if (keep.value !== null && again instanceof HTMLInputElement) again.value = keep.value;
+        again.focus({ preventScroll: true });
+      }
     }
+  }
+
+  /**
+   * The room panel of a live projector: how to join (QR code, address, room code, phones
+   * joined), the private control link at the start, and the room's status line.
+   * @param {LiveInfo} live @param {LiveView | null} view @param {Record<string, string>} ui
+   * @returns {HTMLElement}
+   */
+  function renderLiveRoom(live, view, ui) {
+    const box = h("div", "wsp-live-room");
+    const closed = liveOver || (view && view.phase === "closed");
+    if (live.code && !closed) {
+      const join = h("section", "wsp-live-join");
+      join.setAttribute("aria-label", ui.live_title || "Live session");
+      join.append(qrCode(live.joinQr, ui.live_join_qr || "QR code to join", "wsp-live-qr"));
+      const text = h("div", "wsp-live-join-text");
+      text.append(h("p", "wsp-live-join-label", ui.live_join_at || "Phones join at"));
+      const address = h("p", "wsp-live-address", String(live.joinUrl || "").replace(/^https?:\/\//, ""));
+      address.dataset.wspUrl = String(live.joinUrl || "");
+      text.append(address);
+      const code = h("p", "wsp-live-code-line");
+      code.append(h("span", "wsp-live-join-label", `${ui.live_code_label || "Room code"} `));
+      code.append(h("span", "wsp-live-code", live.code));
+      text.append(code);
+      const joined = view ? view.joined || 0 : 0;
+      text.append(h("p", "wsp-live-joined",
+        (ui.live_joined || "Phones joined: {count}").replace("{count}", String(joined))));
+      join.append(text);
+      box.append(join);
+      if (!controlHidden && live.controlUrl) box.append(renderControlLink(live, ui));
+    }
+    /** @type {string[]} */
+    const lines = [];
+    if (!live.code && live.error) {
+      lines.push((ui.live_start_failed || "The live room could not be started: {message}")
+        .replace("{message}", live.error));
+    } else if (!live.code) {
+      lines.push(ui.live_starting || "Starting the live room…");
+    } else if (closed && !liveNotice) {
+      lines.push(ui.live_closed || "The session is over.");
+    }
+    if (liveNotice) lines.push(liveNotice);
+    const status = h("p", "wsp-live-status", lines.join(" "));
+    status.setAttribute("role", "status");
+    box.append(status);
+    return box;
+  }
+
+  /**
+   * The control page's link and QR code (with the room's secret), shown at the start only.
+   * @param {LiveInfo} live @param {Record<string, string>} ui @returns {HTMLElement}
+   */
+  function renderControlLink(live, ui) {
+    const box = h("aside", "wsp-live-control-link");
+    box.setAttribute("aria-label", ui.live_control_link || "Your private control page");
+    box.append(qrCode(live.controlQr, ui.live_control_qr || "QR code of the control page", "wsp-live-qr-small"));
+    const text = h("div");
+    const link = /** @type {HTMLAnchorElement} */ (
+      h("a", "wsp-live-control-url", ui.live_control_link || "Your private control page"));
+    link.href = String(live.controlUrl);
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    const title = h("p", "wsp-live-control-title");
+    title.append(link);
+    text.append(title);
+    text.append(h("p", "wsp-live-warning", ui.live_control_warning
+      || "Open it on your own phone now, then hide it: do not project it once the room is watching."));
+    const hide = toolButton(text, ui.live_hide || "Hide", () => {
+      controlHidden = true;
+      draw();
+    }, "wsp-live-hide");
+    hide.dataset.wspFocus = "hide";
+    box.append(text);
+    return box;
+  }
+
+  /**
+   * Votes for one choice: a bar and the number (phones' votes plus hands typed), and after the
+   * reveal of a knowledge check's question, whether it is the right answer.
+   * @param {LiveView} view @param {string} cid @param {Record<string, string>} ui
+   * @returns {HTMLElement}
+   */
+  function renderLiveResult(view, cid, ui) {
+    const totals = view.totals || {};
+    const count = totals[cid] || 0;
+    const most = Math.max(1, ...Object.values(totals));
+    const box = h("div", "wsp-live-result");
+    box.dataset.wspLiveChoice = cid;
+    const bar = h("span", "wsp-live-bar");
+    bar.setAttribute("aria-hidden", "true");
+    const fill = h("span", "wsp-live-fill");
+    fill.style.width = `${Math.round((100 * count) / most)}%`;
+    bar.append(fill);
+    box.append(bar);
+    const number = h("span", "wsp-live-count", String(count));
+    number.setAttribute("aria-label", `${ui.live_votes || "Votes"}: ${count}`);
+    box.append(number);
+    if (view.phase === "revealed" && (view.correct || []).includes(cid)) {
+      box.classList.add("wsp-live-correct");
+      box.append(h("span", "wsp-live-right", `✓ ${ui.live_right_answer || "Right answer"}`));
+    }
+    return box;
+  }
+
+  /**
+   * The facilitator's buttons at a decision: reveal (or reopen), follow the most voted choice,
+   * end the session; and the status of the vote (and the share right after a question).
+   * @param {LiveView} view @param {State} state @param {NodeText} node
+   * @param {Record<string, string>} ui @returns {HTMLElement}
+   */
+  function renderLiveControls(view, state, node, ui) {
+    const box = h("div", "wsp-live-controls");
+    const totals = view.totals || {};
+    const total = Object.values(totals).reduce((sum, n) => sum + n, 0);
+    const phase = view.phase === "revealed"
+      ? ui.live_phase_revealed || "The result is shown."
+      : ui.live_phase_voting || "Voting is open.";
+    box.append(h("p", "wsp-live-phase", `${phase} ${ui.live_total || "Total"}: ${total}`));
+    if (view.phase === "revealed" && view.correct && view.correct.length) {
+      const { right, all } = shareRight(totals, view.correct);
+      box.append(h("p", "wsp-live-share", shareText(ui, right, all)));
+    }
+    const bar = h("div", "wsp-live-buttons");
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", ui.live_title || "Live session");
+    if (view.phase === "voting") {
+      toolButton(bar, ui.live_reveal || "Show the result", () => liveControl({ action: "reveal" }),
+        "wsp-live-reveal").dataset.wspFocus = "reveal";
+    } else {
+      toolButton(bar, ui.live_reopen || "Reopen the vote", () => liveControl({ action: "reopen" }),
+        "wsp-live-reopen").dataset.wspFocus = "reopen";
+    }
+    const most = mostVoted(state, totals);
+    if (most) {
+      const follow = toolButton(bar, `${ui.live_follow_most || "Follow the choice with most votes"}: `,
+        () => liveControl({ action: "follow", choice: most }), "wsp-live-follow");
+      follow.dataset.wspFocus = "follow";
+      follow.dataset.wspChoice = most;
+      const label = h("span", "wsp-live-follow-choice");
+      appendInline(label, node.choices[most].label);
+      follow.append(label);
+    }
+    if (!confirmEnd) {
+      toolButton(bar, ui.live_end || "End the session", () => {
+        confirmEnd = true;
+        draw();
+      }, "wsp-live-end").dataset.wspFocus = "end";
+      box.append(bar);
+    } else {
+      box.append(bar);
+      const ask = h("div", "wsp-live-confirm");
+      ask.setAttribute("role", "alertdialog");
+      const question = h("p", "", ui.live_end_confirm || "End the session for everyone?");
+      question.id = `wsp-live-confirm-${view.room}`;
+      ask.setAttribute("aria-labelledby", question.id);
+      ask.append(question);
+      const yes = toolButton(ask, ui.live_end_yes || "Yes, end the session", () => {
+        confirmEnd = false;
+        liveControl({ action: "end" });
+      }, "wsp-live-end-yes");
+      yes.dataset.wspFocus = "end-yes";
+      toolButton(ask, ui.live_cancel || "Cancel", () => {
+        confirmEnd = false;
+        draw();
+      }, "wsp-live-cancel").dataset.wspFocus = "end";
+      box.append(ask);
+    }
+    return box;
   }
 
   /** Number keys choose, as on the buttons. @param {KeyboardEvent} event */
@@ -456,9 +984,13 @@ function render({ model, el }) {
   root.addEventListener("keydown", onKey);
   const events = ["change:payload", "change:state", "change:mode", "change:large_text"];
   for (const name of events) model.on(name, draw);
-  draw();
+  model.on("change:live", liveSync);
+  liveSync(); // draws
   return () => {
     for (const name of events) model.off(name, draw);
+    model.off("change:live", liveSync);
+    liveRoom = "";
+    if (liveAbort) liveAbort.abort();
     root.removeEventListener("keydown", onKey);
     if (!pageHasExit) document.removeEventListener("keydown", onEscape);
     root.remove();
@@ -473,9 +1005,10 @@ function render({ model, el }) {
  * @param {number[]} path
  * @param {string[]} route
  * @param {Record<string, number>[]} tallies
+ * @param {string} [countLabel]  the counts' heading ("Votes and hands" in a live room)
  * @returns {HTMLElement}
  */
-function renderRoute(payload, path, route, tallies) {
+function renderRoute(payload, path, route, tallies, countLabel) {
   const ui = payload.ui || {};
   const box = h("section", "wsp-route");
   const heading = h("p", "wsp-label", ui.route || "Your route");
@@ -498,14 +1031,15 @@ function renderRoute(payload, path, route, tallies) {
     if (Object.keys(counts).length) {
       const table = h("table", "wsp-tally-table");
       const head = h("tr");
-      head.append(h("th", "", ui.choice || "Choice"), h("th", "", ui.hands || "Hands"));
+      head.append(h("th", "", ui.choice || "Choice"), h("th", "", countLabel || ui.hands || "Hands"));
       table.append(head);
       for (const [offered] of state.choices) {
         const row = h("tr");
         if (offered === cid) row.className = "wsp-tally-chosen";
         const label = h("td");
         appendInline(label, node.choices[offered].label);
-        row.append(label, h("td", "wsp-tally-count", counts[offered] === undefined ? "–" : String(counts[offered])));
+        const none = countLabel ? "0" : "–"; // a live room counted every choice
+        row.append(label, h("td", "wsp-tally-count", counts[offered] === undefined ? none : String(counts[offered])));
         table.append(row);
       }
       item.append(table);
