@@ -11,6 +11,7 @@ import json
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as w
@@ -26,6 +27,11 @@ from .scenario.model import MODUS_NAMES
 from .session_page import course_session_data
 from .widget import LiveRooms, ScenarioWidget
 from .widget.session_widget import SessionWidget
+
+if TYPE_CHECKING:
+    from .i18n.languages import Language
+    from .i18n.review import Shown
+    from .profiles import Profile
 
 LIVE_DB = "WASPADA_LIVE_DB"  # set by `waspada serve --live` (waspada.live.store.ENV_DB)
 
@@ -258,9 +264,6 @@ def gallery(project: Project | None = None) -> None:
     tr = translator(project.locales_dir, lang)
     reader = language(project.locales_dir, lang)
     sections = []
-    if language(project.locales_dir, lang).is_draft:
-        notice = html.escape(tr(UI_CONTEXT, APP_MESSAGES["draft_notice"]))
-        sections.append(f'<p class="wsp-draft" role="note">{notice}</p>')
     # With ?profile=school the gallery shows that course's scenarios only, opening each in the
     # profile's mode (a school lesson: facilitator mode, for the class to decide together).
     profile = project.profiles().get(query.get("profile", ""))
@@ -298,9 +301,15 @@ def gallery(project: Project | None = None) -> None:
                 f'<p class="wsp-gallery-modi">{html.escape(modi)}</p></li>'
             )
         sections.append(f"<h2>{html.escape(heading_text)}</h2><ul>{''.join(items)}</ul>")
-    if os.environ.get(LIVE_DB):
-        checks = {k: c for k, c in collection.checks.items() if k not in collection.broken}
+    checks = {k: c for k, c in collection.checks.items() if k not in collection.broken}
+    live = bool(os.environ.get(LIVE_DB))
+    if live:
         sections.append(_live_checks(checks, tr, {"lang": lang, **extra}))
+    listed = [shown[sid] for _, ids in groups for sid in ids]
+    messages = _gallery_messages(profile, listed, list(checks.values()) if live else [], live)
+    notice = _gallery_notice(project.locales_dir, reader, tr, messages)
+    if notice:
+        sections.insert(0, f'<p class="wsp-draft" role="note">{html.escape(notice)}</p>')
     current = ' aria-current="page"'
     picker = " ".join(
         f'<a href="gallery.ipynb?{html.escape(urlencode({"lang": code, **extra}))}" lang="{code}"'
@@ -343,3 +352,45 @@ def _live_checks(checks: dict[str, Scenario], tr: Translate, query: dict[str, st
     )
     heading = html.escape(tr(UI_CONTEXT, APP_MESSAGES["open_live_checks"]))
     return f"<h2>{heading}</h2><ul>{items}</ul>" if items else ""
+
+
+def _gallery_messages(
+    profile: Profile | None, scenarios: list[Scenario], checks: list[Scenario], live: bool
+) -> list[Shown]:
+    """What the gallery shows a reader, as (catalog, context, English), each once: its own
+    words, the group headings, and each listed scenario's title, summary and methods."""
+    words = ["gallery_title", "languages", "session_report"]
+    words += ["facilitator_mode"] * bool(scenarios) + ["open_live"] * (live and bool(scenarios))
+    words += ["open_live_checks"] * bool(checks)
+    out = [("ui", UI_CONTEXT, APP_MESSAGES[key]) for key in words]
+    out.append(("ui", UI_CONTEXT, UI_MESSAGES["quick_exit"]))
+    if profile is not None:
+        out.append(("ui", f"profile:{profile.name}", profile.title))
+    else:
+        out += [("ui", "audience", name) for name in AUDIENCE_NAMES.values()]
+    for scenario in scenarios:
+        out += [
+            ("scenarios", scenario.id, scenario.title),
+            ("scenarios", scenario.id, scenario.summary),
+        ]
+        out += [("ui", "modus", MODUS_NAMES[m]) for m in scenario.modi]
+    out += [("scenarios", check.id, check.title) for check in checks]
+    return [m for m in dict.fromkeys(out) if m[2]]
+
+
+def _gallery_notice(
+    locales_dir: Path, reader: Language, tr: Translate, messages: list[Shown]
+) -> str:
+    """The gallery's draft notice, by the book's rule (``book/languages.py``, ``page_notice``):
+    only in a draft language, only when some of ``messages`` (what the page shows) reach the
+    reader unreviewed, naming that share; "" otherwise."""
+    from .i18n.review import unreviewed_share
+
+    if not reader.is_draft:
+        return ""
+    share = unreviewed_share(locales_dir, reader, messages)
+    if not share.unreviewed:
+        return ""
+    return tr(UI_CONTEXT, APP_MESSAGES["draft_notice_page"]).replace(
+        "{percent}", str(share.percent)
+    )
