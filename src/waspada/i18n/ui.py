@@ -232,6 +232,49 @@ APP_MESSAGES: dict[str, str] = {
     "session_points": "{change} points",
     "session_participants": "Participants: {count}",
     "session_none": "none",
+    # Fill in the check from the phones (Voila under `waspada serve --live`): {time} is a date
+    # and time (2026-03-14 09:05), {room} a room code, {count} a whole number.
+    "session_phones": "Fill in from the phones",
+    "session_phones_how": (
+        "If you ran the check live on the phones at the start and again at the end, the two "
+        "runs fill the table. Only the phones that answered both times are counted, each "
+        "matched by a random number on the phone, never by a name."
+    ),
+    "session_phones_before": "Before (at the start)",
+    "session_phones_after": "After (at the end)",
+    "session_phones_run": "{time}, room {room}",
+    "session_phones_swap": "Swap before and after",
+    "session_phones_fill": "Fill in from the phones",
+    "session_phones_none": (
+        "No live run of this check was started in this browser. Open the before/after check "
+        "live from the gallery at the start of the session and again at the end."
+    ),
+    "session_phones_one": (
+        "One live run of this check was found. Run it live again at the end of the session, "
+        "then fill in from the phones."
+    ),
+    "session_phones_same": "Choose two different runs: one before and one after.",
+    "session_phones_working": "Getting the phones' answers…",
+    "session_phones_replace": (
+        "Replace the hands typed before and after for these questions with the phones' answers?"
+    ),
+    "session_phones_filled": "Filled in from the phones that answered both times: {count}.",
+    "session_phones_nobody": "No phone answered both times. Nothing was changed.",
+    "session_phones_expired": (
+        "A room of this check is no longer on the server: rooms are deleted 3 hours after "
+        "their last step. Nothing was changed. Type the hands instead."
+    ),
+    "session_phones_wrong_key": (
+        "The server did not accept this browser's key for a room. Nothing was changed. Fill in "
+        "from the browser that showed the check on the projector."
+    ),
+    "session_phones_not_pair": (
+        "These two runs are not runs of this before/after check. Nothing was changed."
+    ),
+    "session_phones_failed": (
+        "The phones' answers could not be fetched. Nothing was changed. Check that waspada "
+        "serve --live is still running, then try again."
+    ),
     # Whom a help service serves (help.yml `serves:`), shown next to its numbers.
     "serves": "Serves: {who}",
     "serves_everyone": "everyone",
@@ -243,11 +286,9 @@ APP_MESSAGES: dict[str, str] = {
     # A live session (issue 16, live/pages.py, live/static/join.js and control.js): the phone
     # join page and the facilitator's private control page. {code} is the room's code (4
     # digits), {count} and {total} whole numbers, {message} a translated error; the browser
-    # fills them in.
-    "live_title": "Live session",
+    # fills them in. The pages also use the projector's live_* strings above (UI_MESSAGES).
     "live_room": "Room {code}",
     "live_join_heading": "Join a live session",
-    "live_code_label": "Room code",
     "live_code_hint": "The code has 4 digits. It is shown on the screen at the front of the room.",
     "live_join": "Join",
     "live_unknown_room": (
@@ -257,7 +298,6 @@ APP_MESSAGES: dict[str, str] = {
     "live_no_js": "Voting from this page needs JavaScript.",
     "live_private": "No name, no account: your vote is anonymous.",
     "live_connecting": "Connecting to the room…",
-    "live_reconnecting": "The connection to the room was lost. Trying again…",
     "live_vote_now": "Tap your choice. You can change it until the result is shown.",
     "live_vote_counted": "Your vote is counted.",
     "live_vote_failed": "Your vote did not reach the room. Please tap your choice again.",
@@ -265,10 +305,8 @@ APP_MESSAGES: dict[str, str] = {
     "live_result": "The room's votes",
     "live_share": "{count} of {total}",
     "live_your_vote": "Your vote",
-    "live_right_answer": "Right answer",
     "live_wait": "Discuss together. The facilitator will go on in a moment.",
     "live_ended": "The story has reached its end.",
-    "live_closed": "The session is over. Thank you for taking part.",
     "live_control_title": "Facilitator controls",
     "live_control_private": (
         "This page is for the facilitator only: keep it on your own phone or screen, never on "
@@ -278,26 +316,10 @@ APP_MESSAGES: dict[str, str] = {
         "This page cannot control room {code}: the key in its link is missing or wrong. Open "
         "the control link shown on the projector at the start of the session."
     ),
-    "live_joined": "Phones joined: {count}",
-    "live_join_at": "Phones join at",
-    "live_votes": "Votes",
-    "live_total": "Total",
-    "live_phase_voting": "Voting is open.",
-    "live_phase_revealed": "The result is shown. Choose the choice the story follows.",
-    "live_reveal": "Show the result",
-    "live_reopen": "Reopen the vote",
     "live_follow_label": "The story follows",
     "live_most_votes": "most votes",
     "live_follow": "Follow this choice",
     "live_back": "Back one step",
-    "live_end": "End the session",
-    "live_end_confirm": (
-        "End the session for everyone? The phones' votes are deleted; the totals of the choices "
-        "you followed are kept."
-    ),
-    "live_end_yes": "Yes, end the session",
-    "live_cancel": "Cancel",
-    "live_failed": "That did not work: {message}",
 }
 
 

@@ -30,12 +30,11 @@ STATIC_FILES: dict[str, Path] = {
 }
 STATIC_URL = "/live/static/"
 
-# Strings of the scenario player the live pages show too (same keys as payload["ui"]).
-SHARED_UI = ("quick_exit", "large_text", "key_messages", "get_help", "last_checked", "notes")
-SHARED_UI_APP = ("quick_exit_hint", "languages")
-# "discuss" and "hands" are the player's own labels; the control page uses them as they are.
-SHARED_UI_CONTROL = ("discuss", "hands", "choice")
-# The strings join.js uses, carried in the join page itself (the API's answers bring them all).
+# Every string is a gettext message of the UI catalog: the live_* ones of the join and control
+# pages (APP_MESSAGES), those they share with the projector (UI_MESSAGES, live_*) and a few of the
+# scenario player's and the apps' own ("Key messages", "Quick exit").
+MESSAGES = {**UI_MESSAGES, **APP_MESSAGES}
+# The strings join.js uses, carried in the join page itself (the API's answers bring them too).
 PHONE_UI = (
     "live_unknown_room",
     "live_reconnecting",
@@ -55,20 +54,54 @@ PHONE_UI = (
     "last_checked",
     "large_text",
 )
+# What control.js adds (it shows an ending too, through join.js).
+CONTROL_UI = (
+    "live_joined",
+    "live_join_at",
+    "live_votes",
+    "live_total",
+    "live_phase_voting",
+    "live_phase_revealed",
+    "live_reveal",
+    "live_reopen",
+    "live_follow_label",
+    "live_most_votes",
+    "live_follow",
+    "live_back",
+    "live_end",
+    "live_end_confirm",
+    "live_end_yes",
+    "live_cancel",
+    "live_failed",
+    "live_wrong_key",
+    "choice",
+    "hands",
+    "notes",
+    "discuss",
+)
+# What the pages themselves say (pages.py).
+PAGE_UI = (
+    "live_title",
+    "live_room",
+    "live_join_heading",
+    "live_code_label",
+    "live_code_hint",
+    "live_join",
+    "live_no_js",
+    "live_private",
+    "live_connecting",
+    "live_control_title",
+    "live_control_private",
+    "quick_exit",
+    "quick_exit_hint",
+    "languages",
+)
+LIVE_UI = tuple(dict.fromkeys((*PAGE_UI, *PHONE_UI, *CONTROL_UI)))
 
 
 def live_ui(translate: Translate = no_translation) -> dict[str, str]:
     """The join and control pages' strings in one language (the API's ``"ui"`` field)."""
-    ui = {
-        key: translate(UI_CONTEXT, message)
-        for key, message in APP_MESSAGES.items()
-        if key.startswith("live_")
-    }
-    for key in (*SHARED_UI, *SHARED_UI_CONTROL):
-        ui[key] = translate(UI_CONTEXT, UI_MESSAGES[key])
-    for key in SHARED_UI_APP:
-        ui[key] = translate(UI_CONTEXT, APP_MESSAGES[key])
-    return ui
+    return {key: translate(UI_CONTEXT, MESSAGES[key]) for key in LIVE_UI}
 
 
 def _languages(locales_dir: Path | None) -> list[tuple[str, str]]:
