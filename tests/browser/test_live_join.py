@@ -23,7 +23,7 @@ from waspada.i18n import translator
 from waspada.live.pages import live_ui
 from waspada.live.store import SqliteRoomStore, store_path
 
-from .conftest import ROOT, RequestLog, axe_violations, free_port
+from .conftest import ROOT, XSS_SCENARIO, RequestLog, axe_violations, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,7 @@ def live_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("help.yml", "_config.yml", "profiles.yml", "_toc.yml"):
         if (ROOT / name).is_file():
             shutil.copy(ROOT / name, root / name)
+    (root / "scenarios" / "hostile-text.yml").write_text(XSS_SCENARIO, encoding="utf-8")
     return root
 
 
@@ -201,6 +202,19 @@ def test_phones_vote_the_facilitator_reveals_and_follows_and_the_phones_follow(
     assert mine == "questions"
     assert control.locator("input[name=wl-follow]:checked").get_attribute("value") == "family"
 
+    # Two hands counted on paper for "questions": added to its votes, everywhere.
+    hands = control.locator('.wl-hands[data-choice="questions"]')
+    hands.fill("2")
+    hands.press("Tab")
+    control.wait_for_selector('input[name=wl-follow][value="questions"]:checked')
+    row = control.locator('.wl-table tbody tr[data-choice="questions"] .wl-sum')
+    assert row.text_content() == "3"
+    for phone in phones:
+        phone.wait_for_function(
+            "() => document.querySelector('.wl-total[data-choice=questions] .wl-count')"
+            "?.textContent === '3'"
+        )
+
     control.get_by_role("button", name=text["live_follow"]).click()
     label = api(server, room.code, "id")["label"]
     assert label and label != "Keputusan 1"
@@ -208,10 +222,11 @@ def test_phones_vote_the_facilitator_reveals_and_follows_and_the_phones_follow(
         phone.wait_for_function(
             "l => document.querySelector('.wl-heading')?.textContent === l", arg=label
         )
+        phone.wait_for_selector(".wl-choice")
         assert phone.locator(".wl-choice[aria-pressed=true]").count() == 0
     followed = store.get(room.code)
-    assert followed is not None and followed.route == ("family",)
-    assert dict(followed.history[0]) == {"questions": 1, "family": 2}
+    assert followed is not None and followed.route == ("questions",)
+    assert dict(followed.history[0]) == {"questions": 3, "family": 2}
 
 
 def test_a_reload_keeps_the_vote_and_a_second_vote_counts_once(
@@ -354,3 +369,30 @@ def test_the_join_page_passes_axe_at_320_px_and_quick_exit_leaves(
     assert unknown.get_by_role("alert").text_content() == text["live_unknown_room"].format(
         code="0123"
     )
+
+
+def test_hostile_scenario_text_stays_text_on_the_phone_and_the_control_page(
+    server: str, store: SqliteRoomStore, devices: Devices
+) -> None:
+    room, secret = store.create(scenario="hostile-text", lang="en", digest="", kind="story")
+    text = ui("en")
+    phone = devices.open(f"{server}/j/{room.code}")
+    control = open_control(devices, server, room.code, secret, "en")
+    phone.wait_for_selector(".wl-choice")
+    assert phone.locator(".wl-choice").text_content() == "<b onclick=alert(1)>bold?</b>"
+    assert control.locator(".wl-prompt p").text_content() == (
+        "<iframe src=javascript:alert(1)></iframe>"
+    )
+    vote(phone, phone.locator(".wl-choice").get_attribute("data-choice"), text["live_vote_counted"])
+    control.get_by_role("button", name=text["live_reveal"]).click()
+    control.wait_for_selector("input[name=wl-follow]:checked")
+    control.get_by_role("button", name=text["live_follow"]).click()
+    phone.wait_for_selector(".wl-messages li")
+    assert phone.locator(".wl-messages li").text_content() == "<style>body{display:none}</style>"
+    for page in (phone, control):
+        assert page.evaluate("window.__pwned") is None
+        assert (
+            page.locator("#wl-view b, #wl-view iframe, #wl-view style, #wl-view img").count() == 0
+        )
+    assert phone.locator(".wl-ending").is_visible()
+    assert axe_violations(control) == []
