@@ -228,6 +228,14 @@ def test_phones_vote_the_facilitator_reveals_and_follows_and_the_phones_follow(
     assert followed is not None and followed.route == ("questions",)
     assert dict(followed.history[0]) == {"questions": 3, "family": 2}
 
+    # Back one step: the result of decision 1 again; reopened, each phone finds its own vote.
+    control.get_by_role("button", name=text["live_back"]).click()
+    for phone in phones:
+        assert bar_counts(phone) == {"questions": "3", "family": "2", "advance": "0"}
+    control.get_by_role("button", name=text["live_reopen"]).click()
+    for phone, choice in zip(phones, ["family", "family", "questions"], strict=True):
+        phone.wait_for_selector(f'.wl-choice[data-choice="{choice}"][aria-pressed=true]')
+
 
 def test_a_reload_keeps_the_vote_and_a_second_vote_counts_once(
     server: str, store: SqliteRoomStore, devices: Devices
