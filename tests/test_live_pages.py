@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,31 @@ def test_the_scripts_put_text_only_and_run_on_old_browsers():
         assert ".append(" not in code and ".closest(" not in code  # missing in old Android
         assert "textContent" in source
         assert "document.cookie" not in source
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (ROOT / "node_modules" / "acorn").is_dir(),
+    reason="node and acorn (npm) are needed",
+)
+def test_the_scripts_parse_as_ecmascript_5():
+    """Old Android browsers read ES5 only: acorn, set to ECMAScript 5, must parse each script
+    (and rejects an ES2015 one, so the check is real)."""
+    check = (
+        "const acorn = require('acorn'); const fs = require('fs');"
+        "for (const f of process.argv.slice(1)) {"
+        "  try { acorn.parse(fs.readFileSync(f, 'utf8'), {ecmaVersion: 5}); }"
+        "  catch (e) { console.log(f + ': ' + e.message); process.exitCode = 1; } }"
+    )
+    files = [str(STATIC_FILES[name]) for name in ("join.js", "control.js")]
+    result = subprocess.run(
+        ["node", "-e", check, *files], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    modern = ROOT / "src" / "waspada" / "widget" / "scenario.js"
+    result = subprocess.run(
+        ["node", "-e", check, str(modern)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1 and "scenario.js" in result.stdout
 
 
 def test_nothing_is_loaded_from_another_host():
