@@ -37,8 +37,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # Raised when what a page's doctree records changes (2: each page depends on its
-        # catalogs), so Sphinx reads every page once again instead of trusting old doctrees.
-        "env_version": 2,
+        # catalogs), so Sphinx reads every page once again instead of trusting old doctrees;
+        # or when pages already written must be written again (3: link texts in a chapter
+        # shown in the fallback language, book/linktext.py).
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
