@@ -240,14 +240,15 @@ APP_MESSAGES: dict[str, str] = {
         "runs fill the table. Only the phones that answered both times are counted, each "
         "matched by a random number on the phone, never by a name."
     ),
+    "session_phones_open": "Open the check live for the projector (in a new tab)",
     "session_phones_before": "Before (at the start)",
     "session_phones_after": "After (at the end)",
     "session_phones_run": "{time}, room {room}",
     "session_phones_swap": "Swap before and after",
     "session_phones_fill": "Fill in from the phones",
     "session_phones_none": (
-        "No live run of this check was started in this browser. Open the before/after check "
-        "live from the gallery at the start of the session and again at the end."
+        "No live run of this check was started in this browser yet. Open the check live at "
+        "the start of the session and again at the end."
     ),
     "session_phones_one": (
         "One live run of this check was found. Run it live again at the end of the session, "

@@ -6,7 +6,10 @@
  * downloads the session record (waspada-session/1) as CSV or JSON.
  *
  * Storage: this browser's localStorage only, under waspada:session:<id> (one session each) and
- * waspada:session:current (which one is open). Nothing is sent anywhere. Every text is put in
+ * waspada:session:current (which one is open). Nothing is sent anywhere, except in Voila under
+ * `waspada serve --live` (data.live): there "Fill in from the phones" asks the same server to
+ * pair two live runs of the check (POST /live/api/pairs with the rooms' keys, which the
+ * projector page of this browser keeps in waspada:live-rooms) and gets counts only back. Every text is put in
  * the page as text (textContent), never as markup. No framework, no inline script: the book's
  * page carries its data as <script type="application/json" class="wsp-session-data">; in
  * Voila the same drawing code gets it from the widget's model (WaspadaSession.render, an
@@ -18,6 +21,9 @@ var WaspadaSession = (function () {
   var PREFIX = "waspada:session:";
   var CURRENT = PREFIX + "current";
   var MAX_COUNT = 100000; // far above any room; keeps a typo from becoming a huge figure
+  // The live rooms this browser's projector pages started: [{room, key, scenario, started}],
+  // newest last (written by scenario.js in live mode, same origin as this page in Voila).
+  var LIVE_ROOMS = "waspada:live-rooms";
   var PLACE_MAX = 80;
   var SEX = ["women", "men", "other_or_unsaid"];
   var SEX_UI = ["session_women", "session_men", "session_other"];
@@ -137,6 +143,50 @@ var WaspadaSession = (function () {
       try { return window.localStorage.getItem(CURRENT); } catch (error) { return null; }
     },
   };
+
+  // -- the check's live runs (Voila under waspada serve --live) ---------------------------------
+
+  /**
+   * The live runs of the check ``checkId`` that this browser started, oldest first, one per
+   * room; anything malformed in storage is left out.
+   * @param {string} checkId
+   * @returns {{room: string, key: string, started: number}[]}
+   */
+  function liveRuns(checkId) {
+    var list;
+    try {
+      list = JSON.parse(window.localStorage.getItem(LIVE_ROOMS) || "[]");
+    } catch (error) { return []; }
+    if (!Array.isArray(list)) return [];
+    /** @type {Record<string, {room: string, key: string, started: number}>} */
+    var byRoom = {};
+    list.slice(-200).forEach(function (/** @type {any} */ run) {
+      if (!run || typeof run !== "object" || run.scenario !== checkId) return;
+      if (typeof run.room !== "string" || !/^[0-9]{1,12}$/.test(run.room)) return;
+      if (typeof run.key !== "string" || !run.key || run.key.length > 200) return;
+      if (typeof run.started !== "number" || !isFinite(run.started)) return;
+      byRoom[run.room] = { room: run.room, key: run.key, started: run.started };
+    });
+    return Object.keys(byRoom).map(function (room) { return byRoom[room]; }).sort(function (a, b) {
+      return a.started - b.started;
+    });
+  }
+
+  /** When a run started, as this computer's local date and time. @param {number} ms */
+  function stamp(ms) {
+    var d = new Date(ms);
+    /** @param {number} n */
+    function two(n) { return ("0" + n).slice(-2); }
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " +
+      two(d.getHours()) + ":" + two(d.getMinutes());
+  }
+
+  /** The live server's address for pairs: Voila's own server, under its base URL. */
+  function pairsUrl() {
+    var path = window.location.pathname;
+    var at = path.indexOf("/voila/");
+    return (at >= 0 ? path.slice(0, at) : "") + "/live/api/pairs";
+  }
 
   // -- the record (waspada-session/1) -----------------------------------------------------------
 
@@ -428,6 +478,7 @@ var WaspadaSession = (function () {
       // The before/after check: one table per item, hands per option, before and after.
       var check = group(ui.session_check, "wsp-session-check");
       check.append(h("p", "wsp-session-hint", ui.session_check_how));
+      if (data.live) check.append(phonesBox());
       data.text[data.lang].items.forEach(function (/** @type {any} */ item, position) {
         var correct = data.items[position].correct;
         var set = h("fieldset", "wsp-session-item");
@@ -521,6 +572,169 @@ var WaspadaSession = (function () {
       drawReport();
     }
 
+    // -- the check filled in from the phones (Voila under waspada serve --live)
+    /** @type {HTMLElement|null} */
+    var phones = null;
+
+    /** The "Fill in from the phones" box: the check's live runs, before and after. */
+    function phonesBox() {
+      var ui = pageUi;
+      var box = h("div", "wsp-session-phones");
+      phones = box;
+      box.append(h("h3", "wsp-session-phones-title", ui.session_phones));
+      box.append(h("p", "wsp-session-hint", ui.session_phones_how));
+      // The projector's page for a live run of the check (Voila's player, next to this page).
+      var opener = /** @type {HTMLAnchorElement} */ (h("a", "wsp-session-phones-open", ui.session_phones_open));
+      var query = new URLSearchParams({ scenario: data.check, lang: data.lang, mode: "facilitator", live: "1" });
+      if (data.kit !== "full") query.set("profile", data.kit);
+      opener.href = "player.ipynb?" + query.toString();
+      opener.target = "_blank";
+      opener.rel = "noopener";
+      var line = h("p");
+      line.append(opener);
+      box.append(line);
+      var said = h("p", "wsp-session-phones-status");
+      said.setAttribute("role", "status");
+      var runs = liveRuns(data.check);
+      if (runs.length < 2) {
+        said.textContent = runs.length ? ui.session_phones_one : ui.session_phones_none;
+        box.append(said);
+        return box;
+      }
+      /** @param {string} labelText @param {number} chosen */
+      function chooser(labelText, chosen) {
+        var select = /** @type {HTMLSelectElement} */ (h("select", "wsp-session-phones-run"));
+        select.id = uid("run");
+        runs.forEach(function (run, i) {
+          var option = /** @type {HTMLOptionElement} */ (h("option", "",
+            fill(ui.session_phones_run, { time: stamp(run.started), room: run.room })));
+          option.value = run.room;
+          option.selected = i === chosen;
+          select.append(option);
+        });
+        var label = h("label", "", labelText);
+        label.setAttribute("for", select.id);
+        var row = h("div", "wsp-session-field");
+        row.append(label, select);
+        box.append(row);
+        return select;
+      }
+      var before = chooser(ui.session_phones_before, runs.length - 2);
+      var after = chooser(ui.session_phones_after, runs.length - 1);
+      var buttons = h("div", "wsp-session-bar");
+      var swap = h("button", "wsp-session-phones-swap", ui.session_phones_swap);
+      var go = /** @type {HTMLButtonElement} */ (h("button", "wsp-session-phones-fill", ui.session_phones_fill));
+      swap.setAttribute("type", "button");
+      go.setAttribute("type", "button");
+      buttons.append(go, swap);
+      box.append(buttons, said);
+      swap.addEventListener("click", function () {
+        var was = before.value;
+        before.value = after.value;
+        after.value = was;
+      });
+      /** @param {string} text @param {boolean} [problem] */
+      function say(text, problem) {
+        said.textContent = text;
+        said.classList.toggle("wsp-session-problem", !!problem);
+      }
+      go.addEventListener("click", function () {
+        /** @param {string} room */
+        function run(room) { return runs.filter(function (r) { return r.room === room; })[0]; }
+        var first = run(before.value);
+        var last = run(after.value);
+        if (!first || !last || first === last) { say(ui.session_phones_same, true); return; }
+        go.disabled = true;
+        say(ui.session_phones_working);
+        window.fetch(pairsUrl(), {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            before: { room: first.room, key: first.key },
+            after: { room: last.room, key: last.key },
+          }),
+          credentials: "same-origin",
+          cache: "no-store",
+        }).then(function (response) {
+          return response.json().catch(function () { return null; }).then(function (body) {
+            return { status: response.status, body: body };
+          });
+        }).then(function (answer) {
+          go.disabled = false;
+          var body = answer.body || {};
+          var problem = {
+            no_room: ui.session_phones_expired,
+            not_facilitator: ui.session_phones_wrong_key,
+            not_a_pair: ui.session_phones_not_pair,
+          }[/** @type {string} */ (body.error)];
+          if (answer.status !== 200) { say(problem || ui.session_phones_failed, true); return; }
+          if (body.scenario !== data.check) { say(ui.session_phones_not_pair, true); return; }
+          var result = fillFromPhones(body);
+          say(result === null ? "" : result);
+        }, function () {
+          go.disabled = false;
+          say(ui.session_phones_failed, true);
+        });
+      });
+      return box;
+    }
+
+    /**
+     * Put the paired counts per option in the check (before and after) of the items the phones
+     * answered, after a confirm if hands were typed there. Returns the line to show, or null
+     * when the trainer kept what was typed.
+     * @param {any} answer
+     * @returns {string|null}
+     */
+    function fillFromPhones(answer) {
+      var ui = pageUi;
+      var items = answer.items && typeof answer.items === "object" ? answer.items : {};
+      var paired = count(answer.paired);
+      var texts = data.text[data.lang].items;
+      var answered = data.items.filter(function (/** @type {any} */ item) {
+        var got = items[item.id];
+        return got && typeof got === "object" && count(got.before_total) > 0;
+      });
+      if (!paired || !answered.length) return ui.session_phones_nobody;
+      var typed = answered.some(function (/** @type {any} */ item) {
+        var entry = session.check[item.id] || {};
+        return ["before", "after"].some(function (phase) {
+          return Object.keys(entry[phase] || {}).length > 0;
+        });
+      });
+      if (typed && !window.confirm(ui.session_phones_replace)) return null;
+      answered.forEach(function (/** @type {any} */ item) {
+        var text = texts.filter(function (/** @type {any} */ t) { return t.id === item.id; })[0];
+        if (!text) return;
+        /** @type {Record<string, Record<string, number>>} */
+        var entry = { before: {}, after: {} };
+        ["before", "after"].forEach(function (phase) {
+          var got = items[item.id][phase] && typeof items[item.id][phase] === "object" ? items[item.id][phase] : {};
+          text.options.forEach(function (/** @type {any} */ option) {
+            entry[phase][option.id] = count(got[option.id]);
+          });
+        });
+        session.check[item.id] = entry;
+      });
+      // The boxes show what is now kept (no redraw: the keyboard stays where it was).
+      Array.prototype.forEach.call(fields.querySelectorAll(".wsp-session-item"), function (/** @type {HTMLElement} */ set) {
+        var entry = session.check[set.dataset.wspItem || ""] || {};
+        Array.prototype.forEach.call(set.querySelectorAll("input.wsp-session-hand"), function (/** @type {HTMLInputElement} */ input) {
+          var stored = (entry[input.dataset.wspPhase || ""] || {})[input.dataset.wspOption || ""];
+          input.value = stored === undefined ? "" : String(count(stored));
+        });
+      });
+      persist();
+      return fill(ui.session_phones_filled, { count: paired });
+    }
+
+    /** Another tab (the projector) started or resumed a room: list the runs again. @param {StorageEvent} event */
+    function onStorage(event) {
+      if (!phones || !phones.isConnected || (event.key !== LIVE_ROOMS && event.key !== null)) return;
+      var old = phones;
+      old.replaceWith(phonesBox());
+    }
+
     // -- actions: print, CSV, JSON
     var actions = h("div", "wsp-session-actions");
     var printButton = h("button", "wsp-session-print", pageUi.session_print);
@@ -568,6 +782,7 @@ var WaspadaSession = (function () {
     });
     window.addEventListener("beforeprint", beforePrint);
     window.addEventListener("afterprint", afterPrint);
+    if (data.live) window.addEventListener("storage", onStorage);
 
     // -- the report, in the session's language
     function drawReport() {
@@ -656,6 +871,7 @@ var WaspadaSession = (function () {
     return function () {
       window.removeEventListener("beforeprint", beforePrint);
       window.removeEventListener("afterprint", afterPrint);
+      window.removeEventListener("storage", onStorage);
       afterPrint();
     };
   }
