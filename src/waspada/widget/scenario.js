@@ -565,7 +565,9 @@ function render({ model, el }) {
     root.classList.toggle("wsp-facilitator", mode === "facilitator");
     // Live: a projector page of `waspada serve --live` (facilitator mode, a room asked for).
     const live = liveInfo();
-    const liveOn = mode === "facilitator" && Boolean(live.available);
+    // No room could be made (the store refused): plain facilitator mode, saying why.
+    const liveFailed = mode === "facilitator" && Boolean(live.available && live.error && !live.code);
+    const liveOn = mode === "facilitator" && Boolean(live.available) && !liveFailed;
     const view = liveOn && live.code ? liveView : null;
     const steering = Boolean(view) && !liveOver && view.phase !== "closed";
     root.classList.toggle("wsp-live", liveOn);
@@ -631,7 +633,7 @@ function render({ model, el }) {
       notice.setAttribute("role", "note");
       root.append(notice);
     }
-    if (liveOn) root.append(renderLiveRoom(live, view, ui));
+    if (liveOn || liveFailed) root.append(renderLiveRoom(live, view, ui));
 
     // Progress.
     if (!node.ending) {
