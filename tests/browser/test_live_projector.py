@@ -305,6 +305,10 @@ def test_a_knowledge_check_shows_the_share_right_per_question(
     the share right per question. Nobody's own answer is ever shown."""
     projector = open_projector(screens, server, "quiz-signs")
     code, _secret = room_of(projector, "quiz-signs")
+    # The facilitator has opened the control page: Hide takes its link off the projector.
+    projector.locator(".wsp-live-hide").click()
+    assert projector.locator(".wsp-live-control-link").count() == 0
+    assert projector.locator(".wsp-live-join").is_visible()
     phones = [screens.open(f"{server}/j/{code}", PHONE) for _ in range(3)]
     expected = []
     for question in range(3):
