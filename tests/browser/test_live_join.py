@@ -216,6 +216,7 @@ def test_phones_vote_the_facilitator_reveals_and_follows_and_the_phones_follow(
         )
 
     control.get_by_role("button", name=text["live_follow"]).click()
+    control.wait_for_function("() => !document.querySelector('input[name=wl-follow]')")
     label = api(server, room.code, "id")["label"]
     assert label and label != "Keputusan 1"
     for phone in phones:
@@ -404,3 +405,33 @@ def test_hostile_scenario_text_stays_text_on_the_phone_and_the_control_page(
         )
     assert phone.locator(".wl-ending").is_visible()
     assert axe_violations(control) == []
+
+
+def test_a_phone_that_lost_the_network_says_so_and_catches_up(
+    server: str, store: SqliteRoomStore, devices: Devices
+) -> None:
+    room, secret = store.create(scenario="respected-recruiter", lang="en", digest="", kind="story")
+    text = ui("en")
+    phone = devices.open(f"{server}/j/{room.code}")
+    vote(phone, "ask", text["live_vote_counted"])
+    context = devices.contexts[-1]
+    context.set_offline(True)  # type: ignore[attr-defined]
+    phone.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # woken: asks again
+    status = phone.locator("#wl-status")
+    phone.wait_for_function(
+        "t => document.getElementById('wl-status').textContent === t",
+        arg=text["live_reconnecting"],
+    )
+    assert "wl-quiet" not in status.get_attribute("class")  # on screen, not only spoken
+    urllib.request.urlopen(
+        urllib.request.Request(
+            f"{server}/live/api/rooms/{room.code}/control",
+            data=json.dumps({"action": "reveal"}).encode(),
+            headers={"Content-Type": "application/json", "X-Waspada-Secret": secret},
+        ),
+        timeout=10,
+    )
+    context.set_offline(False)  # type: ignore[attr-defined]
+    assert bar_counts(phone) == {"papers": "0", "ask": "1"}
+    assert status.text_content() == text["live_result"]  # connected again: said, not shown
+    assert "wl-quiet" in status.get_attribute("class")

@@ -80,6 +80,7 @@
           refused(); // the room answered as to a phone: the key does not fit
           return;
         }
+        if (failures) say(phaseText(data), true); // connected again
         failures = 0;
         show(data);
         if (data.phase === "closed") return;

@@ -380,6 +380,7 @@
     polling = request("GET", url, null, headers, (WAIT + 15) * 1000, function (code, data) {
       polling = null;
       if (code === 200 && data && !data.error) {
+        if (failures) say(announce(data), true); // connected again
         failures = 0;
         show(data);
         if (data.phase === "closed") return; // nothing more will happen in this room
