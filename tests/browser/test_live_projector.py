@@ -293,6 +293,12 @@ def test_the_projector_follows_the_control_page_and_a_reload_resumes_the_room(
     )
     assert projector.locator(".wsp-live-join").count() == 0
     assert projector.evaluate("localStorage.getItem('waspada:live-room:market-lift')") is None
+    # The room stays in this browser's list of rooms started (once, after the reload too), so
+    # that the session page can still pair a before/after check with it.
+    started = json.loads(projector.evaluate("localStorage.getItem('waspada:live-rooms')"))
+    assert [(r["room"], r["key"], r["scenario"]) for r in started] == [
+        (code, secret, "market-lift")
+    ]
     status, _ = post(server, f"/live/api/rooms/{code}/vote", {"step": 0, "choice": first[0]},
                      {"X-Waspada-Device": "phone-token-0123456789abcdef"})  # fmt: skip
     assert status == 409

@@ -87,6 +87,14 @@ const PAYLOAD_FORMAT = 1;
 
 /** localStorage key prefix of a projector's room, per scenario (resumed after a reload). */
 const LIVE_STORAGE = "waspada:live-room:";
+/**
+ * localStorage key of every room this browser started (newest last): the session page pairs a
+ * before/after check's two rooms from it. Entries: {room, key, scenario, started (ms)}.
+ */
+const LIVE_ROOMS = "waspada:live-rooms";
+/** Rooms remembered at most, and for how long (a room itself expires 3 h after its last step). */
+const LIVE_ROOMS_KEPT = 20;
+const LIVE_ROOMS_HOURS = 12;
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MAX_QR = 177; // modules per side of the largest QR code
 
@@ -368,6 +376,7 @@ function render({ model, el }) {
       liveOver = false;
       try {
         window.localStorage.setItem(liveKey(), JSON.stringify({ code: live.code, secret: live.secret }));
+        rememberRoom(live);
       } catch (error) {
         // Private browsing: a reload then starts a new room.
       }
@@ -375,6 +384,26 @@ function render({ model, el }) {
     }
     liveAsk();
     draw();
+  }
+
+  /**
+   * Add the room to this browser's list of rooms started (once), dropping old entries.
+   * @param {LiveInfo} live
+   */
+  function rememberRoom(live) {
+    const payload = /** @type {Payload} */ (model.get("payload"));
+    let rooms = [];
+    try {
+      rooms = JSON.parse(window.localStorage.getItem(LIVE_ROOMS) || "[]");
+    } catch (error) {
+      rooms = [];
+    }
+    const since = Date.now() - LIVE_ROOMS_HOURS * 3600 * 1000;
+    rooms = (Array.isArray(rooms) ? rooms : []).filter(
+      (entry) => entry && typeof entry.room === "string" && entry.room !== live.code && entry.started > since,
+    );
+    rooms.push({ room: live.code, key: live.secret, scenario: payload ? payload.id : "", started: Date.now() });
+    window.localStorage.setItem(LIVE_ROOMS, JSON.stringify(rooms.slice(-LIVE_ROOMS_KEPT)));
   }
 
   /** The room is gone (ended elsewhere, expired): stop, and forget it in this browser. */
