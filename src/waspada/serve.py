@@ -164,7 +164,7 @@ def serve(
     if live:
         print(
             f"  live session: open a scenario live from the gallery; phones join at "
-            f"{live_origin}/j (rooms kept in {live_db}, deleted 3 hours after they start)",
+            f"{live_origin}/j (rooms kept in {live_db}, deleted 3 hours after their last step)",
             flush=True,
         )
     print(
