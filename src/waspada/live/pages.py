@@ -74,7 +74,6 @@ CONTROL_UI = (
     "live_cancel",
     "live_failed",
     "live_wrong_key",
-    "choice",
     "hands",
     "notes",
     "discuss",

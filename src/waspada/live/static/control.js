@@ -200,26 +200,32 @@
     }
 
     if (choices.length && data.phase !== "closed") {
+      // One row group per choice: its name across the table, then its numbers (fits 320 px).
       var table = h("table", "wl-table");
       var head = h("tr");
-      var labels = [ui.choice, ui.live_votes, ui.hands, ui.live_total];
+      var labels = [ui.live_votes, ui.hands, ui.live_total];
       for (var c = 0; c < labels.length; c++) {
         var th = h("th", "", labels[c]);
         th.setAttribute("scope", "col");
         head.appendChild(th);
       }
+      head.childNodes[1].id = "wl-hands-head";
       var thead = h("thead");
       thead.appendChild(head);
       table.appendChild(thead);
-      var tbody = h("tbody");
       for (var i = 0; i < choices.length; i++) {
         var choice = choices[i];
-        var row = h("tr");
-        row.setAttribute("data-choice", choice.id);
+        var group = h("tbody");
+        group.setAttribute("data-choice", choice.id);
+        var nameRow = h("tr");
         var name = h("th", "wl-choice-name");
-        name.setAttribute("scope", "row");
+        name.setAttribute("scope", "rowgroup");
+        name.setAttribute("colspan", "3");
+        name.id = "wl-choice-" + i;
         L.appendRuns(name, choice.label);
-        row.appendChild(name);
+        nameRow.appendChild(name);
+        group.appendChild(nameRow);
+        var row = h("tr");
         row.appendChild(h("td", "wl-votes", "0"));
         var cell = h("td");
         var input = h("input", "wl-hands");
@@ -228,17 +234,14 @@
         input.setAttribute("max", "999");
         input.setAttribute("inputmode", "numeric");
         input.setAttribute("data-choice", choice.id);
-        input.id = "wl-hands-" + i;
-        name.id = "wl-choice-" + i;
         input.setAttribute("aria-labelledby", "wl-hands-head wl-choice-" + i);
         input.onchange = onHands;
         cell.appendChild(input);
         row.appendChild(cell);
         row.appendChild(h("td", "wl-sum", "0"));
-        tbody.appendChild(row);
+        group.appendChild(row);
+        table.appendChild(group);
       }
-      head.childNodes[2].id = "wl-hands-head";
-      table.appendChild(tbody);
       viewBox.appendChild(table);
     }
 
@@ -259,8 +262,8 @@
         label.appendChild(radio);
         var text = h("span");
         L.appendRuns(text, choices[j].label);
+        text.appendChild(h("span", "wl-most", ""));
         label.appendChild(text);
-        label.appendChild(h("span", "wl-most", ""));
         fieldset.appendChild(label);
       }
       fieldset.appendChild(button(ui.live_follow, "wl-primary", onFollow));
@@ -288,7 +291,7 @@
     var hands = data.hands || {};
     var totals = data.totals || {};
     var best = mostVoted(data);
-    var rows = viewBox.querySelectorAll(".wl-table tbody tr");
+    var rows = viewBox.querySelectorAll(".wl-table tbody");
     for (var i = 0; i < rows.length; i++) {
       var id = rows[i].getAttribute("data-choice");
       rows[i].querySelector(".wl-votes").textContent = String(votes[id] || 0);
