@@ -1,5 +1,6 @@
 """A link without text of its own, in a chapter shown whole in the fallback language, is named
-in that language (issue 15): never by the reader's-language title of a translated target."""
+in that language (issue 15): never by the reader's-language title of a translated target. A
+link from a page in the reader's language to a chapter shown in another is marked with it."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ HANDOUT = """\
 (money)=
 ## Money *matters*
 
-Keep your money.
+Keep your money. See {doc}`guide` too.
 """
 
 
@@ -115,12 +116,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "_build" / "html" / "full"
 
 
+def article(text: str) -> str:
+    """The page's text, not its contents or pager."""
+    return text[text.index("<article") : text.index("</article>")]
+
+
 def link_texts(page: Path) -> list[str]:
-    """The text of each link to the handout in the page's text (not its contents or pager)."""
-    text = page.read_text(encoding="utf-8")
-    article = text[text.index("<article") : text.index("</article>")]
+    """The text of each link to the handout in the page's text."""
     found = re.findall(
-        r'<a class="reference internal" href="handout\.html[^"]*">(.*?)</a>', article, re.S
+        r'<a class="reference internal" href="handout\.html[^"]*">(.*?)</a>',
+        article(page.read_text(encoding="utf-8")),
+        re.S,
     )
     return [re.sub(r"<[^>]+>", "", text) for text in found]
 
@@ -137,6 +143,21 @@ def test_links_in_a_chapter_shown_in_indonesian_are_named_in_indonesian(built: P
     expected = ["ID A handout", "Soal uang", "ID A handout", "Soal uang", "lembar itu"]
     assert link_texts(sasak_guide) == expected
     assert link_texts(built / "id" / "guide.html") == expected
+    assert "<span lang=" not in article(sasak_guide.read_text(encoding="utf-8"))
+
+
+@pytest.mark.build
+def test_a_link_from_a_sasak_page_to_a_chapter_in_indonesian_is_marked(built: Path) -> None:
+    """The Sasak handout names the guide (shown in Indonesian) by the Indonesian heading the
+    reader finds there, marked lang="id"; in the Indonesian course nothing is marked."""
+    link = (
+        '<span lang="id"><a class="reference internal" href="guide.html">'
+        '<span class="doc">ID A guide</span></a></span>'
+    )
+    assert link in (built / "sas" / "handout.html").read_text(encoding="utf-8")
+    indonesian = (built / "id" / "handout.html").read_text(encoding="utf-8")
+    assert '<span class="doc">ID A guide</span>' in indonesian
+    assert "<span lang=" not in article(indonesian)
 
 
 def test_a_title_is_named_without_its_markup() -> None:

@@ -10,6 +10,10 @@ a Sasak label inside an Indonesian paragraph. Before Sphinx and MyST resolve the
 target's title as the chapter's language shows it: the English title (kept in the title's
 ``rawsource``, Sphinx's message id) looked up the way a reader of that language gets the
 target's chapter. Text an author wrote is translated with the chapter and left alone.
+
+The other way round, a Sasak page linking to a chapter shown in Indonesian names it by its
+Indonesian title, the heading the reader will find there; that link is marked ``lang="id"``
+(as the contents and the pager mark theirs), so a screen reader reads it in Indonesian.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ Target = tuple[str, str]  # (docname, the labelled node's id or name; "" for the
 
 
 class FallbackLinkText(SphinxPostTransform):
-    """Implicit link text in a page shown in another language than the reader's."""
+    """Link text Sphinx fills in: in the page's language, or marked with the one it is in."""
 
     default_priority = 8  # before MyST's resolver (9) and Sphinx's (10)
 
@@ -44,17 +48,23 @@ class FallbackLinkText(SphinxPostTransform):
         if reader == SOURCE or docname not in self.env.all_docs:
             return
         shown = page_code(app, docname)
-        if shown == reader:
-            return
         for node in list(self.document.findall(addnodes.pending_xref)):
             if node.get("refexplicit") or not node.children:
                 continue
             target = link_target(self.env, node)
-            if target is None or page_code(app, target[0]) == shown:
-                continue  # the title Sphinx has is already in the page's language
-            text = title_in(app, shown, *target)
-            if text:
-                explicit(node, text)
+            if target is None:
+                continue
+            # The language of the title Sphinx has: the one the target is shown in.
+            code = page_code(app, target[0])
+            if shown != reader and code != shown:
+                text, language = title_in(app, shown, *target)
+                if text:
+                    explicit(node, text)
+                    code = language
+            if code != shown:
+                wrapper = LangInline(lang=code)
+                node.replace_self(wrapper)
+                wrapper += node
 
 
 def link_target(env: Any, node: addnodes.pending_xref) -> Target | None:
@@ -89,19 +99,20 @@ def link_target(env: Any, node: addnodes.pending_xref) -> Target | None:
     return (docname, "") if docname in env.all_docs else None
 
 
-def title_in(app: Sphinx, code: str, docname: str, label: str) -> str:
+def title_in(app: Sphinx, code: str, docname: str, label: str) -> tuple[str, str]:
     """The title of ``docname`` (``label`` "") or of the section it labels, as a reader of
-    ``code`` is shown it: plain text, as Sphinx fills a link; "" if there is none to give."""
-    source = english_title(app, docname, label)
-    if not source:
-        return ""
+    ``code`` is shown it: plain text, as Sphinx fills a link, and the language it is in; ""
+    if there is none to give."""
     locales = _locales(app)
     language = _languages(locales, app).get(code, ENGLISH)
     domain = docname_to_domain(docname, app.config.gettext_compact)
     # The target's chapter as that language's readers get it: whole, in one language.
     chain = chain_from(language, chapter_language(locales, language, domain))
+    source = english_title(app, docname, label)
+    if not source:
+        return "", chain[0]
     shown = dataclasses.replace(language, code=chain[0], fallback=tuple(chain[1:]))
-    return plain_title(lookup_chain(locales, shown, (domain,))("", source))
+    return plain_title(lookup_chain(locales, shown, (domain,))("", source)), chain[0]
 
 
 def english_title(app: Sphinx, docname: str, label: str) -> str:
@@ -169,5 +180,19 @@ def explicit(node: addnodes.pending_xref, text: str) -> None:
     node["refexplicit"] = True
 
 
+class LangInline(nodes.inline):
+    """Text in another language than the page's: ``<span lang="...">`` in HTML; other
+    builders write it as the plain inline it is."""
+
+
+def _visit_lang(self: Any, node: LangInline) -> None:
+    self.body.append(self.starttag(node, "span", "", lang=node["lang"]))
+
+
+def _depart_lang(self: Any, node: LangInline) -> None:
+    self.body.append("</span>")
+
+
 def setup_link_text(app: Sphinx) -> None:
+    app.add_node(LangInline, html=(_visit_lang, _depart_lang))
     app.add_post_transform(FallbackLinkText)
