@@ -186,6 +186,13 @@ class LiveServerTest(tornado.testing.AsyncHTTPTestCase):
         assert self.fetch("/live/static/join.js").code == 200
         assert self.fetch("/live/static/store.py").code == 404
         assert self.fetch("/live/static/..%2Fstore.py").code == 404
+        # Without JavaScript the code box sends /j?code=N: it goes on to the room's page.
+        typed = self.fetch(f"/j?code={code}&lang=jv", follow_redirects=False)
+        assert typed.code == 302 and typed.headers["Location"] == f"/j/{code}?lang=jv"
+        assert self.fetch("/j?code=12").code == 404
+        # A control page for no room is a page (no such room), not JSON.
+        missing = self.fetch("/live/control/9999")
+        assert missing.code == 404 and missing.body.lstrip().startswith(b"<!DOCTYPE html>")
 
     def play_check(self, answers: dict[str, list[str]]) -> tuple[str, str]:
         """A live run of the session's before/after check: each phone's answers in order."""

@@ -429,11 +429,20 @@ class PairsHandler(LiveHandler):
 
 
 class JoinPageHandler(LiveHandler):
-    """GET /j and /j/<code>: the phones' page (HTML; its script and style from /live/static)."""
+    """GET /j and /j/<code>: the phones' page (HTML; its script and style from /live/static).
+    The code box sends /j?code=N (it works without JavaScript): that goes on to /j/N."""
 
     def get(self, code: str | None = None) -> None:
         from .pages import join_page
 
+        typed = self.get_argument("code", "").strip()
+        if code is None and typed:
+            lang = self.get_argument("lang", None)
+            if rules.ROOM_CODE.match(typed):
+                query = f"?lang={lang}" if lang in self.live.codes else ""
+                self.redirect(f"{self.request.path.rstrip('/')}/{typed}{query}")
+                return
+            code = typed
         found = bool(code) and rules.ROOM_CODE.match(code or "") is not None
         room = self.live.store.get(code) if found and code else None
         lang = self.live.lang(self.get_argument("lang", None), room)
@@ -444,14 +453,19 @@ class JoinPageHandler(LiveHandler):
 
 
 class ControlPageHandler(LiveHandler):
-    """GET /live/control/<code>: the facilitator's private page (its key is in the fragment)."""
+    """GET /live/control/<code>: the facilitator's private page (its key is in the fragment);
+    for a room that is not there, the join page's "no such room"."""
 
     def get(self, code: str) -> None:
-        from .pages import control_page
+        from .pages import control_page, join_page
 
-        room = self.room(code)
+        room = self.live.store.get(code) if rules.ROOM_CODE.match(code) else None
         lang = self.live.lang(self.get_argument("lang", None), room)
         self.set_header("Content-Type", "text/html; charset=utf-8")
+        if room is None:
+            self.set_status(404)
+            self.finish(join_page(code, lang, self.live.locales, found=False))
+            return
         self.finish(control_page(code, lang, self.live.locales))
 
 
