@@ -338,3 +338,55 @@ def voila_url(tmp_path_factory: pytest.TempPathFactory, tiny_course: Path) -> It
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
     with running_voila(tiny_course, log_path) as (base, _pid):
         yield base
+
+
+def copy_course(target: Path, extra: dict[str, str] | None = None) -> Path:
+    """A copy of the real course (scenarios, help, translations, the Voila apps) at ``target``,
+    with ``extra`` scenario files (name: text): a live server keeps its rooms in the course's
+    _run folder, which must not be the repository's."""
+    for folder in ("scenarios", "locales", "widgets", "districts", "book"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, target / folder, ignore=shutil.ignore_patterns("*.mo"))
+    for name in ("help.yml", "_config.yml", "profiles.yml", "_toc.yml"):
+        if (ROOT / name).is_file():
+            shutil.copy(ROOT / name, target / name)
+    for name, text in (extra or {}).items():
+        (target / "scenarios" / name).write_text(text, encoding="utf-8")
+    return target
+
+
+@contextlib.contextmanager
+def serving_live(
+    course: Path, log_path: Path, *, max_kernels: int = 4, port: int | None = None
+) -> Iterator[str]:
+    """`waspada serve --live --no-browser` on ``course`` (on ``port``, else a free one), its
+    output appended to ``log_path``; yields the base URL once the join page answers, and stops
+    the server (and its kernels) afterwards."""
+    port = port or free_port()
+    command = [
+        sys.executable, "-m", "waspada", "--project", str(course), "serve", "--live",
+        "--no-browser", "--port", str(port), "--max-kernels", str(max_kernels),
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/j", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("waspada serve --live did not start:\n" + log_path.read_text())
+                time.sleep(0.5)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

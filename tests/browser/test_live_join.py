@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +19,7 @@ from waspada.i18n import translator
 from waspada.live.pages import live_ui
 from waspada.live.store import SqliteRoomStore, store_path
 
-from .conftest import ROOT, XSS_SCENARIO, RequestLog, axe_violations, free_port
+from .conftest import ROOT, XSS_SCENARIO, RequestLog, axe_violations, copy_course, serving_live
 
 pytestmark = pytest.mark.browser
 
@@ -37,51 +33,16 @@ def ui(lang: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def live_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the real course (scenarios, help, translations, the Voila apps): the server
-    keeps its rooms in the course's _run folder, which must not be the repository's."""
-    root = tmp_path_factory.mktemp("live-course")
-    for folder in ("scenarios", "locales", "widgets", "districts", "book"):
-        if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.mo"))
-    for name in ("help.yml", "_config.yml", "profiles.yml", "_toc.yml"):
-        if (ROOT / name).is_file():
-            shutil.copy(ROOT / name, root / name)
-    (root / "scenarios" / "hostile-text.yml").write_text(XSS_SCENARIO, encoding="utf-8")
-    return root
+    """A copy of the real course, with a scenario whose text is hostile."""
+    target = tmp_path_factory.mktemp("live-course")
+    return copy_course(target, {"hostile-text.yml": XSS_SCENARIO})
 
 
 @pytest.fixture(scope="module")
 def server(live_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`waspada serve --live --no-browser --port N` on the copy; yields its base URL."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("live-log") / "serve.log"
-    command = [
-        sys.executable, "-m", "waspada", "--project", str(live_course), "serve", "--live",
-        "--no-browser", "--port", str(port), "--max-kernels", "4",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/j", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("waspada serve --live did not start:\n" + log_path.read_text())
-                time.sleep(0.5)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """`waspada serve --live` on the copy; yields its base URL."""
+    with serving_live(live_course, tmp_path_factory.mktemp("live-log") / "serve.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import RequestLog, axe_violations, free_port
+from .conftest import RequestLog, axe_violations, serving_live
 
 pytestmark = pytest.mark.browser
 
@@ -41,36 +38,11 @@ def live_course(tiny_course: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def server(live_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`waspada serve --live --no-browser --port N` on the course; yields its base URL."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("projector-log") / "serve.log"
-    command = [
-        sys.executable, "-m", "waspada", "--project", str(live_course), "serve", "--live",
-        "--no-browser", "--port", str(port), "--max-kernels", "8",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/j", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("waspada serve --live did not start:\n" + log_path.read_text())
-                time.sleep(0.5)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """`waspada serve --live` on the course (closed projector pages keep their kernel until
+    culled: room for several); yields its base URL."""
+    log = tmp_path_factory.mktemp("projector-log") / "serve.log"
+    with serving_live(live_course, log, max_kernels=8) as base:
+        yield base
 
 
 class Screens:

@@ -6,48 +6,19 @@ room with the vote counted."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
-from typing import BinaryIO
 
 import pytest
 
-from .conftest import free_port
+from .conftest import free_port, serving_live
 from .test_live_join import PHONE, Devices, api, bar_counts, live_course, ui, vote
 
 pytestmark = pytest.mark.browser
 __all__ = ["live_course"]  # the fixture, used here as in test_live_join
 
 PROJECTOR = {"width": 1280, "height": 800}
-
-
-def start(course: Path, port: int, log: BinaryIO) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "waspada", "--project", str(course), "serve", "--live",
-        "--no-browser", "--port", str(port), "--max-kernels", "4",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/j", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    pytest.fail(f"waspada serve --live did not start (see {log.name})")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+ROOM_JS = "localStorage.getItem('waspada:live-room:cafe-singer')"
 
 
 def control(base: str, code: str, secret: str, action: str) -> None:
@@ -61,43 +32,38 @@ def control(base: str, code: str, secret: str, action: str) -> None:
 
 def test_a_room_survives_a_server_restart(live_course: Path, browser, tmp_path: Path) -> None:
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "serve.log").open("ab")
-    server = start(live_course, port, log)
+    log = tmp_path / "serve.log"
     devices = Devices(browser)
     try:
-        projector = devices.open(
-            f"{base}/voila/render/player.ipynb?scenario=cafe-singer&mode=facilitator&live=1"
-            "&lang=en",
-            PROJECTOR,
-        )
-        projector.set_default_timeout(90_000)
-        projector.locator(".wsp-live-code").wait_for()
-        kept = json.loads(
-            projector.evaluate("localStorage.getItem('waspada:live-room:cafe-singer')")
-        )
-        code, secret = kept["code"], kept["secret"]
-        text = ui("en")
-        phone = devices.open(f"{base}/j/{code}", PHONE)
-        vote(phone, "family", text["live_vote_counted"])
-
-        stop(server)
-        server = start(live_course, port, log)
-
-        # The phone's page, never reloaded, finds the room again; the reveal reaches it.
-        assert api(base, code, "en", secret)["votes"] == {"family": 1}
-        control(base, code, secret, "reveal")
-        assert bar_counts(phone)["family"] == "1"
-        assert phone.locator(".wl-total.wl-mine").count() == 1
-        # The projector page, reloaded after the restart, resumes the same room.
-        projector.reload()
-        projector.locator(".wsp-live-code").wait_for()
-        assert projector.locator(".wsp-live-code").text_content().replace(" ", "") == code
-        projector.wait_for_function(
-            "() => [...document.querySelectorAll('.wsp-live-result')].some(r =>"
-            " r.dataset.wspLiveChoice === 'family'"
-            " && r.querySelector('.wsp-live-count').textContent.trim() === '1')"
-        )
+        with serving_live(live_course, log, port=port) as base:
+            projector = devices.open(
+                f"{base}/voila/render/player.ipynb?scenario=cafe-singer&mode=facilitator"
+                "&live=1&lang=en",
+                PROJECTOR,
+            )
+            projector.set_default_timeout(90_000)
+            projector.locator(".wsp-live-code").wait_for()
+            kept = json.loads(projector.evaluate(ROOM_JS))
+            code, secret = kept["code"], kept["secret"]
+            text = ui("en")
+            phone = devices.open(f"{base}/j/{code}", PHONE)
+            vote(phone, "family", text["live_vote_counted"])
+        # The server has stopped (and its kernels with it); it starts again on the same port.
+        with serving_live(live_course, log, port=port) as base:
+            # The phone's page, never reloaded, finds the room again; the reveal reaches it.
+            assert api(base, code, "en", secret)["votes"] == {"family": 1}
+            control(base, code, secret, "reveal")
+            assert bar_counts(phone)["family"] == "1"
+            assert phone.locator(".wl-total.wl-mine").count() == 1
+            # The projector page, reloaded after the restart, resumes the same room.
+            projector.reload()
+            projector.locator(".wsp-live-code").wait_for()
+            assert projector.locator(".wsp-live-code").text_content().replace(" ", "") == code
+            projector.wait_for_function(
+                "() => [...document.querySelectorAll('.wsp-live-result')].some(r =>"
+                " r.dataset.wspLiveChoice === 'family'"
+                " && r.querySelector('.wsp-live-count').textContent.trim() === '1')"
+            )
         assert all(
             url.startswith(("http://127.0.0.1", "blob:", "data:", "about:"))
             for url in devices.log.urls
@@ -105,5 +71,3 @@ def test_a_room_survives_a_server_restart(live_course: Path, browser, tmp_path: 
     finally:
         for context in devices.contexts:
             context.close()  # type: ignore[attr-defined]
-        stop(server)
-        log.close()

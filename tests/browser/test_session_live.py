@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +24,7 @@ from waspada.project import Project
 from waspada.session import check_items, session_check
 from waspada.session_page import session_ui
 
-from .conftest import ROOT, RequestLog, axe_violations, free_port
+from .conftest import ROOT, RequestLog, axe_violations, copy_course, serving_live
 
 pytestmark = pytest.mark.browser
 
@@ -51,50 +47,16 @@ AFTER = {
 
 @pytest.fixture(scope="module")
 def live_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the real course (its before/after check, translations and Voila apps): the
-    server keeps its rooms in the course's _run folder, which must not be the repository's."""
-    root = tmp_path_factory.mktemp("session-live") / "course"
-    for folder in ("scenarios", "locales", "widgets", "districts", "book"):
-        if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.mo"))
-    for name in ("help.yml", "_config.yml", "profiles.yml", "_toc.yml"):
-        if (ROOT / name).is_file():
-            shutil.copy(ROOT / name, root / name)
-    return root
+    """A copy of the real course (its before/after check, translations and Voila apps)."""
+    return copy_course(tmp_path_factory.mktemp("session-live"))
 
 
 @pytest.fixture(scope="module")
 def server(live_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`waspada serve --live --no-browser --port N` on the copy; yields its base URL."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("session-live-log") / "serve.log"
-    command = [
-        sys.executable, "-m", "waspada", "--project", str(live_course), "serve", "--live",
-        "--no-browser", "--port", str(port), "--max-kernels", "5",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/j", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("waspada serve --live did not start:\n" + log_path.read_text())
-                time.sleep(0.5)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """`waspada serve --live` on the copy; yields its base URL."""
+    log = tmp_path_factory.mktemp("session-live-log") / "serve.log"
+    with serving_live(live_course, log, max_kernels=5) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
