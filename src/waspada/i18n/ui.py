@@ -93,10 +93,6 @@ def ui_strings(translate: Translate = no_translation) -> dict[str, str]:
 
 # Strings of the Voila apps and the book that are not part of the scenario player.
 APP_MESSAGES: dict[str, str] = {
-    "draft_notice": (
-        "This translation is a draft: native speakers have not reviewed it yet. If something "
-        "is unclear, compare it with another language version."
-    ),
     # Shown only where native speakers have not approved everything (i18n/review.py);
     # {percent} is a whole number from 1 to 100.
     "draft_notice_page": (
