@@ -1,13 +1,25 @@
 """The live classroom's HTTP side (issue 16), through Tornado with the course's real scenarios:
-what a phone and a facilitator get, and what a hostile client cannot do."""
+what a phone and a facilitator get, and what a hostile client cannot do.
+
+The server runs in a thread of its own with its own event loop, and the tests call it over
+HTTP as phones do (a test process may already run an event loop: Playwright's, when the browser
+tests run first)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import tempfile
+import threading
 import time
+import unittest
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
-import tornado.testing
+import tornado.httpserver
+import tornado.netutil
 import tornado.web
 
 from waspada.live.server import Live, live_handlers
@@ -18,12 +30,22 @@ ROOT = Path(__file__).resolve().parents[1]
 PHONES = [f"phone-{n:02d}-" + "x" * 12 for n in range(6)]
 
 
-class LiveServerTest(tornado.testing.AsyncHTTPTestCase):
+@dataclass
+class Answer:
+    code: int
+    body: bytes
+    headers: dict[str, str]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+class LiveServerTest(unittest.TestCase):
     limit_loopback = False
 
-    def get_app(self) -> tornado.web.Application:
-        import tempfile
-
+    def setUp(self) -> None:
         self.dir = tempfile.TemporaryDirectory()
         self.store = SqliteRoomStore(Path(self.dir.name) / "live.sqlite3")
         self.live = Live(
@@ -32,12 +54,55 @@ class LiveServerTest(tornado.testing.AsyncHTTPTestCase):
             origin="http://192.0.2.7:8866",
             limit_loopback=self.limit_loopback,
         )
-        return tornado.web.Application(live_handlers("/"), waspada_live=self.live)
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        self.base = f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+        self.loop = asyncio.new_event_loop()
+        started = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self.loop)
+            app = tornado.web.Application(live_handlers("/"), waspada_live=self.live)
+            self.server = tornado.httpserver.HTTPServer(app)
+            self.server.add_sockets(sockets)
+            self.loop.call_soon(started.set)
+            self.loop.run_forever()
+
+        self.thread = threading.Thread(target=serve, daemon=True)
+        self.thread.start()
+        started.wait(10)
 
     def tearDown(self) -> None:
-        super().tearDown()
+        async def stop() -> None:
+            self.server.stop()
+
+        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
         self.store.close()
         self.dir.cleanup()
+
+    def fetch(
+        self,
+        path: str,
+        method: str = "GET",
+        body: str | None = None,
+        headers: dict[str, str] | None = None,
+        follow_redirects: bool = True,
+        **_: object,
+    ) -> Answer:
+        request = urllib.request.Request(
+            self.base + path,
+            data=None if body is None else body.encode(),
+            headers=headers or {},
+            method=method,
+        )
+        opener = urllib.request.build_opener(*([] if follow_redirects else [_NoRedirect()]))
+        try:
+            with opener.open(request, timeout=30) as response:
+                return Answer(response.status, response.read(), dict(response.headers))
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, error.read(), dict(error.headers))
 
     def room(self, scenario: str = "cafe-singer", kind: str = "story") -> tuple[str, str]:
         room, secret = self.store.create(scenario=scenario, lang="id", digest="", kind=kind)
@@ -54,7 +119,6 @@ class LiveServerTest(tornado.testing.AsyncHTTPTestCase):
             method=method,
             body=None if method == "GET" else json.dumps(body or {}),
             headers=sent,
-            raise_error=False,
         )
         return response.code, json.loads(response.body) if response.body else None
 
@@ -132,35 +196,24 @@ class LiveServerTest(tornado.testing.AsyncHTTPTestCase):
         code, secret = self.room()
         _, view = self.call("GET", f"/live/api/rooms/{code}")
         stage = view["stage"]
+        answers: list[tuple[dict, float]] = []
 
-        async def scenario():
-            client = self.http_client
-            waiting = client.fetch(
-                self.get_url(f"/live/api/rooms/{code}?since={stage}&wait=10"), raise_error=False
-            )
-            import asyncio
+        def wait() -> None:
+            _, seen = self.call("GET", f"/live/api/rooms/{code}?since={stage}&wait=10")
+            answers.append((seen, time.monotonic()))
 
-            await asyncio.sleep(0.2)
-            await client.fetch(
-                self.get_url(f"/live/api/rooms/{code}/vote"),
-                method="POST",
-                body=json.dumps({"step": 0, "choice": "family"}),
-                headers={"Content-Type": "application/json", "X-Waspada-Device": PHONES[0]},
-            )
-            await asyncio.sleep(0.3)
-            assert not waiting.done()  # a vote does not wake the phones
-            started = time.monotonic()
-            await client.fetch(
-                self.get_url(f"/live/api/rooms/{code}/control"),
-                method="POST",
-                body=json.dumps({"action": "reveal"}),
-                headers={"Content-Type": "application/json", "X-Waspada-Secret": secret},
-            )
-            answer = await waiting
-            return json.loads(answer.body), time.monotonic() - started
-
-        view, waited = self.io_loop.run_sync(scenario, timeout=15)
-        assert view["phase"] == "revealed" and waited < 1.0
+        waiting = threading.Thread(target=wait)
+        waiting.start()
+        time.sleep(0.3)
+        vote = {"step": 0, "choice": "family"}
+        assert self.call("POST", f"/live/api/rooms/{code}/vote", vote, device=PHONES[0])[0] == 200
+        time.sleep(0.4)
+        assert waiting.is_alive()  # a vote does not wake the phones
+        revealed = time.monotonic()
+        self.control(code, secret, action="reveal")
+        waiting.join(15)
+        ((seen, answered),) = answers
+        assert seen["phase"] == "revealed" and answered - revealed < 1.0
 
     def test_an_unknown_or_expired_room_is_404_and_no_cookie_is_set(self):
         status, answer = self.call("GET", "/live/api/rooms/9999")
