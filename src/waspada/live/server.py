@@ -172,18 +172,19 @@ class Live:
             "myVote": None,
             "ui": self.ui(lang),
         }
-        if room.phase == CLOSED and not position.is_ending:
-            pass
-        elif not position.is_ending:
+        if not position.is_ending and room.phase != CLOSED:
             view["choices"] = [
                 {"id": cid, "label": node["choices"][cid]["label"]} for cid in position.choices
             ]
-        if device and not position.is_ending and room.phase != CLOSED:
-            view["myVote"] = self.store.my_vote(room.code, device, room.step)
-        totals = self.store.totals(room.code, room.step)
-        correct = rules.correct_choices(payload, position.node)
+            if device:
+                view["myVote"] = self.store.my_vote(room.code, device, room.step)
+        # The counts, read once, and only for those who see them: the facilitator always, the
+        # phones once the result is shown (a phone's wait answered during voting reads none).
         if room.phase == REVEALED or facilitator:
-            view["totals"] = totals
+            votes = self.store.votes(room.code, room.step)
+            hands = self.store.hands(room.code, room.step)
+            view["totals"] = rules.add_counts(votes, hands)
+            correct = rules.correct_choices(payload, position.node)
             if correct:
                 view["correct"] = correct
         if position.is_ending and room.phase in (ENDED, CLOSED):
@@ -197,8 +198,8 @@ class Live:
         if facilitator:
             view.update(
                 joined=self.store.joined(room.code),
-                votes=self.store.votes(room.code, room.step),
-                hands=self.store.hands(room.code, room.step),
+                votes=votes,
+                hands=hands,
                 route=list(room.route),
                 history=self._history(room, payload),
                 notes=node.get("notes"),
