@@ -62,7 +62,7 @@ def gallery_page(monkeypatch, root: Path, query: str) -> str:
     shown: list[object] = []
     monkeypatch.setattr(apps, "display", lambda *items: shown.extend(items))
     monkeypatch.setenv("QUERY_STRING", query)
-    monkeypatch.delenv(apps.LIVE_DB, raising=False)
+    monkeypatch.delenv(apps.ENV_DB, raising=False)
     apps.gallery(Project(root))
     return " ".join(str(getattr(item, "value", "")) for item in shown)
 

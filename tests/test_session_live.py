@@ -11,7 +11,7 @@ import pytest
 
 from waspada import apps
 from waspada.book.session import session_html
-from waspada.live.store import ENV_DB
+from waspada.live import ENV_DB
 from waspada.project import Project
 from waspada.session_page import course_session_data
 from waspada.widget.session_widget import SessionWidget

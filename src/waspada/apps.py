@@ -21,6 +21,7 @@ from .assets import quick_exit_link
 from .i18n import available_languages, language, translator
 from .i18n.screen import scenario_language
 from .i18n.ui import APP_MESSAGES, AUDIENCE_NAMES, UI_CONTEXT, UI_MESSAGES
+from .live import ENV_DB
 from .project import Project
 from .scenario import Scenario, Translate
 from .scenario.model import MODUS_NAMES
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
     from .i18n.languages import Language
     from .i18n.review import Shown
     from .profiles import Profile
-
-LIVE_DB = "WASPADA_LIVE_DB"  # set by `waspada serve --live` (waspada.live.store.ENV_DB)
 
 
 def _query() -> dict[str, str]:
@@ -146,7 +145,7 @@ def player(
 def _live_rooms() -> LiveRooms | None:
     """The room store `waspada serve --live` named (``WASPADA_LIVE_DB``), or None. Imported
     only for a live page: every other kernel stays as small as before."""
-    if not os.environ.get(LIVE_DB):
+    if not os.environ.get(ENV_DB):
         return None
     from .live.store import open_store
 
@@ -220,7 +219,7 @@ def session(lang: str | None = None, project: Project | None = None) -> None:
         scenario_ids=scenario_ids,
     )
     # Under `waspada serve --live` the check can be filled in from the phones' answers.
-    data["live"] = bool(os.environ.get(LIVE_DB))
+    data["live"] = bool(os.environ.get(ENV_DB))
     display(w.HTML(_heading(tr, code, "session_report")))
     display(w.HTML(APP_CSS + _gallery_link(tr, back) + _quick_exit(tr)), SessionWidget(data))
 
@@ -302,7 +301,7 @@ def gallery(project: Project | None = None) -> None:
             )
         sections.append(f"<h2>{html.escape(heading_text)}</h2><ul>{''.join(items)}</ul>")
     checks = {k: c for k, c in collection.checks.items() if k not in collection.broken}
-    live = bool(os.environ.get(LIVE_DB))
+    live = bool(os.environ.get(ENV_DB))
     if live:
         sections.append(_live_checks(checks, tr, {"lang": lang, **extra}))
     listed = [shown[sid] for _, ids in groups for sid in ids]
@@ -332,7 +331,7 @@ def gallery(project: Project | None = None) -> None:
 
 def _live_link(tr: Translate, facilitate: str) -> str:
     """The gallery's "Open live" link of a scenario, when `waspada serve --live` runs."""
-    if not os.environ.get(LIVE_DB):
+    if not os.environ.get(ENV_DB):
         return ""
     return (
         f'<a class="wsp-gallery-facilitate wsp-gallery-live" href="{html.escape(facilitate)}'

@@ -17,7 +17,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from .admission import available_memory_mb, default_max_kernels
-from .live.store import ENV_DB, ENV_ORIGIN, store_path
+from .live import ENV_DB, ENV_ORIGIN
+from .live.store import store_path
 from .project import Project
 
 SHARE = Path(__file__).parent / "share"

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from . import ENV_DB
 from .room import (
     CLOSED,
     ENDED,
@@ -36,8 +37,6 @@ from .room import (
     valid_device,
 )
 
-ENV_DB = "WASPADA_LIVE_DB"
-ENV_ORIGIN = "WASPADA_LIVE_ORIGIN"
 RUN_FOLDER = "_run"
 DB_NAME = "live.sqlite3"
 CODE_DIGITS = 4

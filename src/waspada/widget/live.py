@@ -19,7 +19,8 @@ from typing import Any
 
 import segno
 
-ENV_ORIGIN = "WASPADA_LIVE_ORIGIN"  # what phones type, set by `waspada serve --live`
+from ..live import ENV_ORIGIN
+
 DEFAULT_ORIGIN = "http://127.0.0.1:8866"
 API_PATH = "/live/api/rooms/"  # same origin as the projector page (Voila)
 # The browser's key for the room of a scenario, so that a reloaded projector page resumes it.
