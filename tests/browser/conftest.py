@@ -79,6 +79,51 @@ class RequestLog:
         return out
 
 
+class Screens:
+    """Browser contexts (phones, a projector, a control page): each its own storage, as
+    separate devices have, all logging their requests."""
+
+    def __init__(
+        self,
+        browser: object,
+        viewport: dict[str, int],
+        timeout_ms: int,
+        load_timeout_ms: int | None = None,
+    ) -> None:
+        self.browser = browser
+        self.viewport = viewport
+        self.timeout_ms = timeout_ms
+        self.load_timeout_ms = load_timeout_ms
+        self.contexts: list[object] = []
+        self.log = RequestLog()
+
+    def open(self, url: str, viewport: dict[str, int] | None = None) -> object:
+        context = self.browser.new_context(viewport=viewport or self.viewport)  # type: ignore[attr-defined]
+        context.on("request", lambda request: self.log.urls.append(request.url))
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(self.timeout_ms)
+        page.goto(url, timeout=self.load_timeout_ms)
+        return page
+
+    def cookies(self) -> list[dict]:
+        return [c for context in self.contexts for c in context.cookies()]  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()  # type: ignore[attr-defined]
+
+
+def offline_screens(screens: Screens) -> Iterator[Screens]:
+    """The body of a fixture handing out ``screens``: afterwards, whatever the test did,
+    nothing left this computer and no page set a cookie."""
+    yield screens
+    assert screens.log.urls, "no request was seen at all"
+    assert screens.log.external() == []
+    assert screens.cookies() == []
+    screens.close()
+
+
 @pytest.fixture
 def context(browser: object) -> Iterator[object]:
     ctx = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]

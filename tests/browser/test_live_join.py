@@ -19,7 +19,15 @@ from waspada.i18n import translator
 from waspada.live.pages import live_ui
 from waspada.live.store import SqliteRoomStore, store_path
 
-from .conftest import ROOT, XSS_SCENARIO, RequestLog, axe_violations, copy_course, serving_live
+from .conftest import (
+    ROOT,
+    XSS_SCENARIO,
+    Screens,
+    axe_violations,
+    copy_course,
+    offline_screens,
+    serving_live,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -53,40 +61,10 @@ def store(live_course: Path, server: str) -> Iterator[SqliteRoomStore]:
     opened.close()
 
 
-class Devices:
-    """Browser contexts (one per phone or facilitator screen), each with its request log."""
-
-    def __init__(self, browser: object) -> None:
-        self.browser = browser
-        self.contexts: list[object] = []
-        self.log = RequestLog()
-
-    def open(self, url: str, viewport: dict[str, int] = PHONE) -> object:
-        context = self.browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
-        context.on("request", lambda request: self.log.urls.append(request.url))
-        self.contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto(url)
-        return page
-
-    def cookies(self) -> list[dict]:
-        return [c for context in self.contexts for c in context.cookies()]  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()  # type: ignore[attr-defined]
-
-
 @pytest.fixture
-def devices(browser: object) -> Iterator[Devices]:
-    opened = Devices(browser)
-    yield opened
-    # Whatever a test did: nothing left this computer, and no page set a cookie.
-    assert opened.log.urls, "no request was seen at all"
-    assert opened.log.external() == []
-    assert opened.cookies() == []
-    opened.close()
+def devices(browser: object) -> Iterator[Screens]:
+    """Phones and control pages (one browser context each)."""
+    yield from offline_screens(Screens(browser, PHONE, 20_000))
 
 
 def api(base: str, code: str, lang: str, secret: str | None = None) -> dict:
@@ -118,7 +96,7 @@ def bar_counts(page: object) -> dict[str, str]:
     )
 
 
-def open_control(devices: Devices, base: str, code: str, secret: str, lang: str) -> object:
+def open_control(devices: Screens, base: str, code: str, secret: str, lang: str) -> object:
     page = devices.open(
         f"{base}/live/control/{code}?lang={lang}#key={secret}", {"width": 400, "height": 900}
     )
@@ -127,7 +105,7 @@ def open_control(devices: Devices, base: str, code: str, secret: str, lang: str)
 
 
 def test_phones_vote_the_facilitator_reveals_and_follows_and_the_phones_follow(
-    server: str, store: SqliteRoomStore, devices: Devices
+    server: str, store: SqliteRoomStore, devices: Screens
 ) -> None:
     room, secret = store.create(scenario="cafe-singer", lang="id", digest="", kind="story")
     text = ui("id")
@@ -200,7 +178,7 @@ def test_phones_vote_the_facilitator_reveals_and_follows_and_the_phones_follow(
 
 
 def test_a_reload_keeps_the_vote_and_a_second_vote_counts_once(
-    server: str, store: SqliteRoomStore, devices: Devices
+    server: str, store: SqliteRoomStore, devices: Screens
 ) -> None:
     room, secret = store.create(scenario="respected-recruiter", lang="en", digest="", kind="story")
     text = ui("en")
@@ -216,7 +194,7 @@ def test_a_reload_keeps_the_vote_and_a_second_vote_counts_once(
     assert api(server, room.code, "en", secret)["votes"] == {"papers": 1}
 
 
-def test_the_join_page_in_javanese(server: str, store: SqliteRoomStore, devices: Devices) -> None:
+def test_the_join_page_in_javanese(server: str, store: SqliteRoomStore, devices: Screens) -> None:
     room, secret = store.create(scenario="cafe-singer", lang="id", digest="", kind="story")
     phone = devices.open(f"{server}/j/{room.code}?lang=jv")
     assert phone.evaluate("document.documentElement.lang") == "jv"
@@ -246,7 +224,7 @@ def test_the_join_page_in_javanese(server: str, store: SqliteRoomStore, devices:
     assert control.evaluate("document.documentElement.scrollWidth") <= SMALLEST["width"]
 
 
-def test_no_key_no_control(server: str, store: SqliteRoomStore, devices: Devices) -> None:
+def test_no_key_no_control(server: str, store: SqliteRoomStore, devices: Screens) -> None:
     room, secret = store.create(scenario="cafe-singer", lang="en", digest="", kind="story")
     text = ui("en")
     wrong = text["live_wrong_key"].format(code=room.code)
@@ -273,7 +251,7 @@ def test_no_key_no_control(server: str, store: SqliteRoomStore, devices: Devices
 
 
 def test_a_session_to_its_ending_with_help_numbers(
-    server: str, store: SqliteRoomStore, devices: Devices
+    server: str, store: SqliteRoomStore, devices: Screens
 ) -> None:
     room, secret = store.create(scenario="online-pressure", lang="en", digest="", kind="story")
     text = ui("en")
@@ -306,7 +284,7 @@ def test_a_session_to_its_ending_with_help_numbers(
 
 
 def test_the_join_page_passes_axe_at_320_px_and_quick_exit_leaves(
-    server: str, store: SqliteRoomStore, devices: Devices
+    server: str, store: SqliteRoomStore, devices: Screens
 ) -> None:
     room, secret = store.create(scenario="check-health", lang="en", digest="", kind="check")
     text = ui("en")
@@ -347,7 +325,7 @@ def test_the_join_page_passes_axe_at_320_px_and_quick_exit_leaves(
 
 
 def test_hostile_scenario_text_stays_text_on_the_phone_and_the_control_page(
-    server: str, store: SqliteRoomStore, devices: Devices
+    server: str, store: SqliteRoomStore, devices: Screens
 ) -> None:
     room, secret = store.create(scenario="hostile-text", lang="en", digest="", kind="story")
     text = ui("en")
@@ -374,7 +352,7 @@ def test_hostile_scenario_text_stays_text_on_the_phone_and_the_control_page(
 
 
 def test_a_phone_that_lost_the_network_says_so_and_catches_up(
-    server: str, store: SqliteRoomStore, devices: Devices
+    server: str, store: SqliteRoomStore, devices: Screens
 ) -> None:
     room, secret = store.create(scenario="respected-recruiter", lang="en", digest="", kind="story")
     text = ui("en")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import RequestLog, axe_violations, serving_live
+from .conftest import Screens, axe_violations, offline_screens, serving_live
 
 pytestmark = pytest.mark.browser
 
@@ -45,40 +45,10 @@ def server(live_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield base
 
 
-class Screens:
-    """Browser contexts (the projector, each phone), all logging their requests."""
-
-    def __init__(self, browser: object) -> None:
-        self.browser = browser
-        self.contexts: list[object] = []
-        self.log = RequestLog()
-
-    def open(self, url: str, viewport: dict[str, int] | None = None) -> object:
-        context = self.browser.new_context(viewport=viewport or {"width": 1280, "height": 900})  # type: ignore[attr-defined]
-        context.on("request", lambda request: self.log.urls.append(request.url))
-        self.contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(url, timeout=90_000)
-        return page
-
-    def cookies(self) -> list[dict]:
-        return [c for context in self.contexts for c in context.cookies()]  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def screens(browser: object) -> Iterator[Screens]:
-    opened = Screens(browser)
-    yield opened
-    # Whatever a test did: nothing left this computer, and no page set a cookie.
-    assert opened.log.urls, "no request was seen at all"
-    assert opened.log.external() == []
-    assert opened.cookies() == []
-    opened.close()
+    """The projector and the phones (one browser context each); a Voila page may take long."""
+    yield from offline_screens(Screens(browser, {"width": 1280, "height": 900}, 30_000, 90_000))
 
 
 def open_projector(screens: Screens, base: str, sid: str) -> object:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import free_port, serving_live
-from .test_live_join import PHONE, Devices, api, bar_counts, live_course, ui, vote
+from .conftest import Screens, free_port, serving_live
+from .test_live_join import PHONE, api, bar_counts, live_course, ui, vote
 
 pytestmark = pytest.mark.browser
 __all__ = ["live_course"]  # the fixture, used here as in test_live_join
@@ -33,7 +33,7 @@ def control(base: str, code: str, secret: str, action: str) -> None:
 def test_a_room_survives_a_server_restart(live_course: Path, browser, tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "serve.log"
-    devices = Devices(browser)
+    devices = Screens(browser, PHONE, 20_000)
     try:
         with serving_live(live_course, log, port=port) as base:
             projector = devices.open(
@@ -69,5 +69,4 @@ def test_a_room_survives_a_server_restart(live_course: Path, browser, tmp_path: 
             for url in devices.log.urls
         )
     finally:
-        for context in devices.contexts:
-            context.close()  # type: ignore[attr-defined]
+        devices.close()
