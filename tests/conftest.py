@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -83,3 +85,15 @@ def minimal():
     scenario, problems = load_text(MINIMAL)
     assert problems == []
     return scenario
+
+
+def run_waspada(project: Path, *args: str) -> str:
+    """``waspada --project PROJECT ARGS...`` as a user runs it; it must succeed. Its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "waspada", "--project", str(project), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

@@ -13,6 +13,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po, write_po
 
+from conftest import run_waspada
 from waspada.i18n import language, translator
 from waspada.i18n.catalogs import (
     add_language,
@@ -307,18 +308,8 @@ def test_round_trip_extract_translate_build(tmp_path: Path) -> None:
         " cldr: id, status: reviewed}\n"
     )
 
-    def waspada(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "waspada", "--project", str(root), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    waspada("i18n", "extract")
-    waspada("i18n", "update")
+    run_waspada(root, "i18n", "extract")
+    run_waspada(root, "i18n", "update")
     translate_po(
         po_path(root / "locales", "id", "index"),
         {"This course is about safety.": "Kursus ini tentang keselamatan.", "Welcome": "Selamat"},
@@ -332,8 +323,8 @@ def test_round_trip_extract_translate_build(tmp_path: Path) -> None:
     translate_po(scenarios, {m: f"(id) {m}" for m in demo})
     translate_po(scenarios, {"A demo": "Sebuah contoh", "Go on": "Lanjut"})
     translate_po(po_path(root / "locales", "id", "ui"), {"Back": "Kembali"})
-    assert "0 errors" in waspada("check")
-    waspada("build", "--strict")
+    assert "0 errors" in run_waspada(root, "check")
+    run_waspada(root, "build", "--strict")
 
     index = (root / "_build" / "html" / "full" / "id" / "index.html").read_text()
     assert "Kursus ini tentang keselamatan." in index

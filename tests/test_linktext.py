@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
 
+from conftest import run_waspada
 from waspada.book.linktext import plain_title
 from waspada.i18n.catalogs import po_path
 
@@ -82,17 +81,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         " status: draft}\n"
     )
 
-    def waspada(*args: str) -> None:
-        result = subprocess.run(
-            [sys.executable, "-m", "waspada", "--project", str(root), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-
-    waspada("i18n", "extract")
-    waspada("i18n", "update")
+    run_waspada(root, "i18n", "extract")
+    run_waspada(root, "i18n", "update")
     locales = root / "locales"
     explicit = "Or {doc}`the handout <handout>`, named by the author."
     for domain in ("index", "guide", "handout"):
@@ -112,7 +102,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = po_path(locales, "sas", domain)
         translate(path, translations(path, "SAS"))
     translate(po_path(locales, "sas", "guide"), {"A guide": "SAS A guide"})
-    waspada("build", "--lang", "id,sas")
+    run_waspada(root, "build", "--lang", "id,sas")
     return root / "_build" / "html" / "full"
 
 

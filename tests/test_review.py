@@ -16,7 +16,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from conftest import HELP_FILE, MINIMAL, ROOT, make_project
+from conftest import HELP_FILE, MINIMAL, ROOT, make_project, run_waspada
 from waspada.i18n.catalogs import (
     extract_code_templates,
     load_languages,
@@ -418,18 +418,8 @@ def test_a_built_page_shows_the_notice_only_while_it_has_unreviewed_text(tmp_pat
         " cldr: id, status: draft}\n"
     )
 
-    def waspada(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "waspada", "--project", str(root), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    waspada("i18n", "extract")
-    waspada("i18n", "update")
+    run_waspada(root, "i18n", "extract")
+    run_waspada(root, "i18n", "update")
     for domain in ("index", "more"):
         _translate_all(po_path(root / "locales", "id", domain), "ID")
     csv_path, rows = _sheet(root, "id")
@@ -437,8 +427,8 @@ def test_a_built_page_shows_the_notice_only_while_it_has_unreviewed_text(tmp_pat
         if row["where"].startswith("book/index.md") or row["english"] == "Ask questions.":
             row["mark"] = "OK"
     _save(csv_path, rows)
-    waspada("i18n", "review", "--apply", str(csv_path), "--reviewer", "Tim F")
-    waspada("build", "--lang", "id")
+    run_waspada(root, "i18n", "review", "--apply", str(csv_path), "--reviewer", "Tim F")
+    run_waspada(root, "build", "--lang", "id")
     out = root / "_build" / "html" / "full" / "id"
     assert "wsp-draft-notice" not in (out / "index.html").read_text(encoding="utf-8")
     more = (out / "more.html").read_text(encoding="utf-8")
@@ -446,7 +436,7 @@ def test_a_built_page_shows_the_notice_only_while_it_has_unreviewed_text(tmp_pat
     assert notice is not None and notice.group(1).startswith("67% of this page has not been")
     # Approving the rest rebuilds the page without the notice (an incremental build).
     _approve_all(root, "id", "Tim F")
-    waspada("build", "--lang", "id")
+    run_waspada(root, "build", "--lang", "id")
     assert "wsp-draft-notice" not in (out / "more.html").read_text(encoding="utf-8")
 
 
