@@ -32,7 +32,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from .. import __version__
 from ..project import ProjectError
 from ..scenario.model import AUDIENCES, MODUS_NAMES
-from ..scenario.problems import Location, Problem, Severity
+from ..scenario.problems import Location, Problem, Severity, shown_path
 from ..textsafety import bidi_controls, bidi_message
 from .extract import extract_district, extract_help, extract_profiles, extract_scenario
 from .languages import ENGLISH as ENGLISH
@@ -549,7 +549,7 @@ def check_catalogs(
 ) -> list[Problem]:
     """languages.yml, then each language's catalogs (only ``codes``' if given): syntax,
     headers, and translations that add markup, links or placeholders their English lacks."""
-    _, problems = read_languages(locales_dir, _shown(locales_dir / "languages.yml", root))
+    _, problems = read_languages(locales_dir, shown_path(locales_dir / "languages.yml", root))
     wanted = set(languages if codes is None else codes)
     if codes is None and locales_dir.is_dir():
         for folder in sorted(locales_dir.glob("*/LC_MESSAGES")):
@@ -557,7 +557,7 @@ def check_catalogs(
             if code not in languages:
                 problems.append(
                     Problem(
-                        Location(_shown(folder, root)),
+                        Location(shown_path(folder, root)),
                         f"these catalogs are neither checked nor used: languages.yml does not "
                         f"declare {code!r}, or declares it with an error; declare it or remove "
                         "the folder",
@@ -569,15 +569,8 @@ def check_catalogs(
             continue
         folder = locales_dir / code / "LC_MESSAGES"
         for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-            problems += check_catalog(path, _shown(path, root))
+            problems += check_catalog(path, shown_path(path, root))
     return problems
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 _checked: dict[tuple[str, str, int, int, int, int], list[Problem]] = {}

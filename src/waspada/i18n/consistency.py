@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..scenario.problems import Location, Problem
+from ..scenario.problems import Location, Problem, shown_path
 from .terms import Termbase, _is_acronym, parts, plain
 
 # A book page is a few hundred kB at most; a larger file is not read for headings.
@@ -535,16 +535,9 @@ def _check(
         folder = locales_dir / lang / "LC_MESSAGES"
         entries: list[Entry] = []
         for po in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-            entries += catalog_entries(po, lang, _shown(po, root))
+            entries += catalog_entries(po, lang, shown_path(po, root))
         problems += heading_link_problems(entries, pages, labels)
         problems += scenario_title_problems(entries)
         problems += number_problems(entries, acronyms)
         problems += negation_problems(entries)
     return problems
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..scenario.problems import Location, Problem, Severity
+from ..scenario.problems import Location, Problem, Severity, shown_path
 
 TERMBASE = "terms.csv"
 SEPARATOR = "|"
@@ -472,7 +472,7 @@ def check_project(locales_dir: Path, languages: Iterable[str], root: Path) -> li
     path = locales_dir / TERMBASE
     if not path.exists() and not path.is_symlink():
         return []
-    shown = _shown(path, root)
+    shown = shown_path(path, root)
     try:
         termbase, problems = read_termbase(path, shown)
     except TermbaseError as exc:
@@ -484,7 +484,7 @@ def check_project(locales_dir: Path, languages: Iterable[str], root: Path) -> li
             continue
         folder = locales_dir / lang / "LC_MESSAGES"
         for po in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-            found = catalog_messages(po, lang, _shown(po, root))
+            found = catalog_messages(po, lang, shown_path(po, root))
             messages += found
             key = (termbase_stamp, shown, _stamp(po), found[0].file if found else "")
             if key not in _memo:
@@ -494,13 +494,6 @@ def check_project(locales_dir: Path, languages: Iterable[str], root: Path) -> li
             problems += _memo[key]
     problems += consistency_problems(messages)
     return problems
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 # -- export for Weblate -------------------------------------------------------------------------

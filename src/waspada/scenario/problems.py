@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 
 class Severity(StrEnum):
@@ -61,3 +62,11 @@ def suggest(word: str, candidates: list[str] | set[str] | tuple[str, ...]) -> st
         # A prefix or contained match is common with slugs ("bus" for "bus-stop").
         ranked = [c for c in sorted(candidates) if c.startswith(word) or word in c][:1]
     return f" (did you mean '{ranked[0]}'?)" if ranked else ""
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """How a problem names a file: relative to the course folder when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
