@@ -17,8 +17,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import segno
-
 from ..live import ENV_ORIGIN
 
 DEFAULT_ORIGIN = "http://127.0.0.1:8866"
@@ -34,7 +32,10 @@ def live_origin() -> str:
 
 def qr_rows(text: str) -> list[str]:
     """The QR code of ``text`` as rows of "0" (light) and "1" (dark), without the quiet zone
-    (the browser draws that margin)."""
+    (the browser draws that margin). segno is imported here: only a live projector page needs
+    it, and every other kernel (the warm ones included) stays without it."""
+    import segno
+
     code = segno.make(text, error="m", micro=False)
     return ["".join("1" if module else "0" for module in row) for row in code.matrix]
 
