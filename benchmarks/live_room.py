@@ -142,15 +142,14 @@ def latencies(room: Room) -> list[float]:
 
 
 async def run_room(base: str, store: SqliteRoomStore, phones: int, scenario: str, pid: int):
-    project = Project.discover(ROOT)
-    kind = project.load().scenarios[scenario].kind
+    story = Project.discover(ROOT).load().scenarios[scenario]
+    kind = story.kind
     created, secret = store.create(scenario=scenario, lang="id", digest="", kind=kind)
     room = Room(base, created.code, secret)
     before = pss_mb(pid)
     projector = asyncio.ensure_future(room.projector())
     await asyncio.sleep(0.2)
-    decisions = sum(1 for _ in project.load().scenarios[scenario].nodes.values() if _.choices)
-    decisions = min(decisions, 5)
+    decisions = min(5, sum(1 for node in story.nodes.values() if node.choices))
     tasks = [asyncio.ensure_future(room.phone(n, sleep_after=2)) for n in range(phones)]
     history = await room.facilitator(phones, decisions)
     during = pss_mb(pid)
